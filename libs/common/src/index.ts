@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './json-pointer';
+export * from './json';
+export * from './duration';
