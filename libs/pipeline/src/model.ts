@@ -42,6 +42,7 @@ export interface StageConfig {
   restrictedExecutionWindow?: RestrictedExecutionWindow;
   notifications?: NotificationConfig[];
   sendNotifications?: boolean;
+  comments?: string;
   [key: string]: unknown;
 }
 
@@ -64,6 +65,19 @@ export const STAGE_COMMON_KEYS = [
   'sendNotifications',
   'comments',
 ] as const;
+
+export type StageCommonKey = (typeof STAGE_COMMON_KEYS)[number];
+
+/** The keys of a stage that the engine reads; everything else is the stage type's context. */
+export type StageCommon = Pick<StageConfig, StageCommonKey>;
+
+/**
+ * A pipeline document whose `application` and `name` may come from elsewhere: a file in an
+ * application's pipelines repository, or an import that names the application. Saving needs both.
+ */
+export type PipelineDraft = {
+  [K in keyof PipelineConfig as K extends 'application' | 'name' ? never : K]: PipelineConfig[K];
+} & { application?: string; name?: string };
 
 export interface RestrictedExecutionWindow {
   /** Time ranges within a day, in the window's time zone. */
@@ -88,6 +102,7 @@ export interface ParameterConfig {
   default?: string | null;
   required?: boolean;
   hasOptions?: boolean;
+  /** Values are strings once normalised (exports sometimes hold numbers). */
   options?: Array<{ value: string }>;
   pinned?: boolean;
   [key: string]: unknown;
