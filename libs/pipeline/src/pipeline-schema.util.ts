@@ -47,7 +47,7 @@ const refId = (title: string, description: string): Schema => ({
 const timeWindowRange: Schema = {
   type: 'object',
   title: 'Time range',
-  description: 'A range within a day, in the window\'s time zone; when the end is before the start it runs past midnight.',
+  description: 'A range within a day, in the window\'s time zone.',
   required: ['startHour', 'startMin', 'endHour', 'endMin'],
   additionalProperties: false,
   properties: {

@@ -99,11 +99,11 @@ function walk(input: unknown, limits: ValidationLimits): PrecheckResult {
     if (Array.isArray(value)) {
       size += 2 + value.length;
       // Pushed in reverse so siblings are looked at in document order (only matters for the cap).
-      for (let i = value.length - 1; i >= 0; i--) visit(value[i], `${pointer}/${i}`, depth + 1);
+      for (let i = value.length - 1; i >= 0 && errors.length < limits.maxErrors; i--) visit(value[i], `${pointer}/${i}`, depth + 1);
     } else {
       const keys = Object.keys(value);
       size += 2 + keys.length;
-      for (let i = keys.length - 1; i >= 0; i--) {
+      for (let i = keys.length - 1; i >= 0 && errors.length < limits.maxErrors; i--) {
         const key = keys[i] as string;
         const keyPointer = `${pointer}/${escapeSegment(key)}`;
         size += key.length + 3;
@@ -122,6 +122,7 @@ function walk(input: unknown, limits: ValidationLimits): PrecheckResult {
       errors.push({ pointer: '', message: `the pipeline is larger than ${limits.maxDocumentSize} characters of JSON` });
       break;
     }
+    // Enough to act on; the rest of a hostile document is not worth the time.
     if (errors.length >= limits.maxErrors) break;
   }
   return { errors, nodesVisited: nodes };

@@ -11,6 +11,7 @@ import { pipelineJsonSchema } from './pipeline-schema.util';
 import { precheckPipelineDocument } from './precheck.util';
 import { checkStageGraph } from './stage-graph.util';
 import { checkStageTypes, stageTypeNames } from './stage-types.util';
+import { checkTimeWindows } from './time-window.util';
 import {
   DEFAULT_VALIDATION_LIMITS,
   type PipelineValidationResult,
@@ -91,7 +92,13 @@ export function validatePipeline(input: unknown, options: ValidatePipelineOption
       if (detail) errors.push(detail);
     }
   }
-  errors.push(...checkStageGraph(doc), ...checkStageTypes(doc, compiled.knownTypes), ...checkParameters(doc), ...checkExpectedArtifacts(doc));
+  errors.push(
+    ...checkStageGraph(doc),
+    ...checkStageTypes(doc, compiled.knownTypes),
+    ...checkParameters(doc),
+    ...checkExpectedArtifacts(doc),
+    ...checkTimeWindows(doc),
+  );
   if (errors.length > 0) return { valid: false, errors: finalizeErrors(errors, limits.maxErrors) };
   return { valid: true, pipeline: normalizePipeline(doc as PipelineDraft) };
 }
