@@ -42,6 +42,7 @@ export function createExecution(input: NewExecutionInput): Execution {
       tasks: [],
       error: null,
       seq: i + 1,
+      failureHandled: false,
       lastModified: null,
     };
   });

@@ -50,7 +50,7 @@ export interface Stage {
   /** Order of creation, to list stages stably. */
   seq: number;
   /** Set once the stage's on-failure stages were planned, so they are planned only once. */
-  failureHandled?: boolean;
+  failureHandled: boolean;
   /** Who last acted on the stage (manual judgment, skip, restart). */
   lastModified?: { user: string; time: number } | null;
 }

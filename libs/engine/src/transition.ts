@@ -403,6 +403,7 @@ export class Transition {
         tasks: [],
         error: null,
         seq: ++seq,
+        failureHandled: false,
         lastModified: null,
       });
     });
@@ -521,6 +522,7 @@ export class Transition {
         tasks: [],
         error: null,
         seq: ++seq,
+        failureHandled: false,
         lastModified: null,
       });
     });

@@ -1,0 +1,113 @@
+import { createExecution } from '@gennaker/engine';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDataSource, runMigrations } from './data-source';
+import { ExecutionRepository } from './execution.repository';
+import { OutboxRepository } from './outbox.repository';
+import { createTestDatabase } from './test-database';
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let ds: DataSource;
+let repo: ExecutionRepository;
+let outbox: OutboxRepository;
+let ids = 0;
+const newId = () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  ds = createDataSource({ url: db.url });
+  await ds.initialize();
+  expect(await runMigrations(ds)).toEqual(['InitialSchema1764140000000']);
+  repo = new ExecutionRepository(ds);
+  outbox = new OutboxRepository(ds);
+});
+afterAll(async () => {
+  await ds?.destroy();
+  await db?.drop();
+});
+
+describe('migrations', () => {
+  it('are idempotent and agree with the entities', async () => {
+    expect(await runMigrations(ds)).toEqual([]);
+    const pending = await ds.driver.createSchemaBuilder().log();
+    // Only the partial/descending indexes TypeORM cannot express may differ; no table or column may.
+    const statements = pending.upQueries.map((q) => q.query).filter((q) => !/INDEX/i.test(q));
+    expect(statements).toEqual([]);
+  });
+});
+
+describe('ExecutionRepository', () => {
+  it('stores an execution and reads the same back, then stores only what changed', async () => {
+    const e = createExecution({
+      id: newId(),
+      type: 'PIPELINE',
+      config: { application: 'app', name: 'p', stages: [{ refId: '1', type: 'wait', waitTime: 5 }, { refId: '2', type: 'wait', requisiteStageRefIds: ['1'] }] },
+      pipelineConfigId: 'cfg',
+      trigger: { type: 'manual', user: 'alice', parameters: { a: '1' } },
+      now: Date.UTC(2026, 0, 1),
+      newId,
+    });
+    await ds.transaction((m) => repo.insert(m, e));
+    const loaded = await repo.load(e.id);
+    expect(loaded).toEqual(e);
+
+    const before = repo.snapshot(loaded!);
+    const s1 = loaded!.stages[0]!;
+    s1.status = 'RUNNING';
+    s1.startTime = Date.UTC(2026, 0, 1, 0, 0, 1);
+    s1.tasks.push({ id: newId(), name: 'wait', type: 'wait', status: 'RUNNING', startTime: s1.startTime, endTime: null, attempts: 0, pausedMs: 0, lastError: null });
+    loaded!.status = 'RUNNING';
+    await ds.transaction(async (m) => {
+      const locked = await repo.load(e.id, { manager: m, lock: true });
+      expect(locked).not.toBeNull();
+      await repo.save(m, before, loaded!);
+    });
+    expect(await repo.load(e.id)).toEqual(loaded);
+
+    // Removing a stage's tasks (a restart) deletes their rows.
+    const before2 = repo.snapshot(loaded!);
+    s1.tasks = [];
+    await ds.transaction((m) => repo.save(m, before2, loaded!));
+    expect((await repo.load(e.id))!.stages[0]!.tasks).toEqual([]);
+  });
+
+  it('pages executions newest first with a cursor', async () => {
+    for (let i = 0; i < 5; i++) {
+      const e = createExecution({
+        id: newId(),
+        type: 'PIPELINE',
+        config: { application: 'paging', name: 'p', stages: [] },
+        pipelineConfigId: 'cfg2',
+        trigger: {},
+        now: Date.UTC(2026, 0, 2, 0, i),
+        newId,
+      });
+      await ds.transaction((m) => repo.insert(m, e));
+    }
+    const first = await repo.list({ application: 'paging', limit: 2 });
+    expect(first.items.map((i) => i.buildTime)).toEqual([Date.UTC(2026, 0, 2, 0, 4), Date.UTC(2026, 0, 2, 0, 3)]);
+    const second = await repo.list({ application: 'paging', limit: 2, cursor: first.nextCursor });
+    expect(second.items.map((i) => i.buildTime)).toEqual([Date.UTC(2026, 0, 2, 0, 2), Date.UTC(2026, 0, 2, 0, 1)]);
+    const third = await repo.list({ application: 'paging', limit: 2, cursor: second.nextCursor });
+    expect(third.items).toHaveLength(1);
+    expect(third.nextCursor).toBeNull();
+  });
+});
+
+describe('OutboxRepository', () => {
+  it('merges a message into a pending one with the same dedupe key and moves it earlier', async () => {
+    const now = Date.now();
+    const [a] = await ds.transaction((m) =>
+      outbox.add(m, [{ id: newId(), executionId: 'x', type: 'RunTask', queue: 'tasks', payload: {}, deliverAt: now + 60_000, dedupeKey: 'run:t1' }], true),
+    );
+    expect(a!.inserted).toBe(true);
+    const [b] = await ds.transaction((m) =>
+      outbox.add(m, [{ id: newId(), executionId: 'x', type: 'RunTask', queue: 'tasks', payload: {}, deliverAt: now, dedupeKey: 'run:t1' }], true),
+    );
+    expect(b!.inserted).toBe(false);
+    expect(b!.id).toBe(a!.id);
+    expect(b!.deliverAt).toBe(now);
+    expect(await ds.transaction((m) => outbox.take(m, a!.id))).toEqual({ woken: true });
+    expect(await ds.transaction((m) => outbox.take(m, a!.id))).toBeNull();
+  });
+});

@@ -1,0 +1,418 @@
+import type { Execution, ExecutionStatus, PausedDetails, Stage, StageError, Task } from '@gennaker/engine';
+import type { DataSource, EntityManager } from 'typeorm';
+import { returnedRows } from './sql.util';
+
+type Row = Record<string, unknown>;
+
+const ms = (v: unknown): number | null => {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v.getTime();
+  return new Date(String(v)).getTime();
+};
+const iso = (v: number | null): string | null => (v === null ? null : new Date(v).toISOString());
+
+const FINAL_STATUSES = ['SUCCEEDED', 'FAILED_CONTINUE', 'TERMINAL', 'CANCELED', 'STOPPED', 'SKIPPED'];
+
+/** What was loaded, to store only rows that changed. */
+export interface ExecutionSnapshot {
+  execution: string;
+  stages: Map<string, string>;
+  tasks: Map<string, string>;
+}
+
+export interface ExecutionListFilter {
+  application?: string;
+  pipelineConfigId?: string;
+  statuses?: ExecutionStatus[];
+  type?: string;
+  limit: number;
+  cursor?: { buildTime: number; id: string } | null;
+}
+
+export interface ExecutionSummary {
+  id: string;
+  type: string;
+  application: string;
+  pipelineConfigId: string | null;
+  name: string;
+  status: ExecutionStatus;
+  trigger: Record<string, unknown>;
+  buildTime: number;
+  startTime: number | null;
+  endTime: number | null;
+  canceled: boolean;
+  stages: Array<Pick<Stage, 'id' | 'refId' | 'name' | 'type' | 'status' | 'startTime' | 'endTime' | 'parentStageId' | 'requisiteStageRefIds'>>;
+}
+
+/**
+ * Executions with their stages and tasks. The engine's hot path: loads and stores a whole
+ * execution in a handful of statements, writing only rows that changed.
+ */
+export class ExecutionRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  /** Loads an execution; with `lock`, takes its row lock (caller must be in a transaction). */
+  async load(id: string, options: { manager?: EntityManager; lock?: boolean } = {}): Promise<Execution | null> {
+    const m = options.manager ?? this.ds.manager;
+    const rows: Row[] = await m.query(`SELECT * FROM executions WHERE id = $1${options.lock ? ' FOR UPDATE' : ''}`, [id]);
+    const row = rows[0];
+    if (!row) return null;
+    const stageRows: Row[] = await m.query(
+      `SELECT s.*, COALESCE((SELECT json_agg(t ORDER BY t.seq) FROM tasks t WHERE t.stage_id = s.id), '[]'::json) AS task_rows
+         FROM stages s WHERE s.execution_id = $1 ORDER BY s.seq`,
+      [id],
+    );
+    return toExecution(row, stageRows);
+  }
+
+  snapshot(e: Execution): ExecutionSnapshot {
+    return {
+      execution: JSON.stringify(executionRow(e)),
+      stages: new Map(e.stages.map((s) => [s.id, JSON.stringify(stageRow(e.id, s))])),
+      tasks: new Map(e.stages.flatMap((s) => s.tasks.map((t, i) => [t.id, JSON.stringify(taskRow(e.id, s.id, t, i))] as const))),
+    };
+  }
+
+  async insert(m: EntityManager, e: Execution): Promise<void> {
+    await this.save(m, null, e);
+  }
+
+  /** Writes what differs from `before` (everything when `before` is null). */
+  async save(m: EntityManager, before: ExecutionSnapshot | null, e: Execution): Promise<void> {
+    const execRow = executionRow(e);
+    if (!before) {
+      await m.query(
+        `INSERT INTO executions SELECT * FROM json_populate_record(NULL::executions, $1::json)`,
+        [JSON.stringify({ ...execRow, updated_at: new Date().toISOString() })],
+      );
+    } else if (JSON.stringify(execRow) !== before.execution) {
+      await m.query(
+        `UPDATE executions x SET
+           status = r.status, start_time = r.start_time, end_time = r.end_time, canceled = r.canceled,
+           canceled_by = r.canceled_by, cancellation_reason = r.cancellation_reason, paused = r.paused,
+           trigger = r.trigger, spec = r.spec, updated_at = now()
+         FROM json_populate_record(NULL::executions, $1::json) r WHERE x.id = r.id`,
+        [JSON.stringify(execRow)],
+      );
+    }
+
+    const changedStages: Row[] = [];
+    const changedTasks: Row[] = [];
+    const liveStageIds = new Set<string>();
+    const liveTaskIds = new Set<string>();
+    for (const s of e.stages) {
+      liveStageIds.add(s.id);
+      const row = stageRow(e.id, s);
+      if (!before || before.stages.get(s.id) !== JSON.stringify(row)) changedStages.push(row);
+      s.tasks.forEach((t, i) => {
+        liveTaskIds.add(t.id);
+        const tr = taskRow(e.id, s.id, t, i);
+        if (!before || before.tasks.get(t.id) !== JSON.stringify(tr)) changedTasks.push(tr);
+      });
+    }
+    if (before) {
+      const goneStages = [...before.stages.keys()].filter((id) => !liveStageIds.has(id));
+      const goneTasks = [...before.tasks.keys()].filter((id) => !liveTaskIds.has(id));
+      if (goneTasks.length > 0) await m.query(`DELETE FROM tasks WHERE id = ANY($1)`, [goneTasks]);
+      if (goneStages.length > 0) await m.query(`DELETE FROM stages WHERE id = ANY($1)`, [goneStages]);
+    }
+    if (changedStages.length > 0) {
+      await m.query(
+        `INSERT INTO stages SELECT * FROM json_populate_recordset(NULL::stages, $1::json)
+         ON CONFLICT (id) DO UPDATE SET
+           seq = EXCLUDED.seq, status = EXCLUDED.status, name = EXCLUDED.name, initial_context = EXCLUDED.initial_context,
+           context = EXCLUDED.context, outputs = EXCLUDED.outputs, requisite_stage_ref_ids = EXCLUDED.requisite_stage_ref_ids,
+           start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time, paused_ms = EXCLUDED.paused_ms,
+           error = EXCLUDED.error, failure_handled = EXCLUDED.failure_handled, last_modified = EXCLUDED.last_modified`,
+        [JSON.stringify(changedStages)],
+      );
+    }
+    if (changedTasks.length > 0) {
+      await m.query(
+        `INSERT INTO tasks SELECT * FROM json_populate_recordset(NULL::tasks, $1::json)
+         ON CONFLICT (id) DO UPDATE SET
+           status = EXCLUDED.status, start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time,
+           attempts = EXCLUDED.attempts, paused_ms = EXCLUDED.paused_ms, last_error = EXCLUDED.last_error`,
+        [JSON.stringify(changedTasks)],
+      );
+    }
+  }
+
+  /** Executions of a pipeline that occupy a concurrency slot. */
+  async countRunning(m: EntityManager, pipelineConfigId: string, excludeId?: string): Promise<number> {
+    const rows: Row[] = await m.query(
+      `SELECT count(*)::int AS n FROM executions
+        WHERE pipeline_config_id = $1 AND status IN ('RUNNING', 'PAUSED', 'SUSPENDED') AND id <> $2`,
+      [pipelineConfigId, excludeId ?? ''],
+    );
+    return Number(rows[0]?.['n'] ?? 0);
+  }
+
+  async listBuffered(m: EntityManager, pipelineConfigId: string): Promise<Array<{ id: string; buildTime: number; keepWaitingPipelines: boolean; limitConcurrent: boolean; maxConcurrentExecutions: number }>> {
+    const rows: Row[] = await m.query(
+      `SELECT id, build_time, keep_waiting_pipelines, limit_concurrent, max_concurrent_executions FROM executions
+        WHERE pipeline_config_id = $1 AND status = 'BUFFERED' ORDER BY build_time, id`,
+      [pipelineConfigId],
+    );
+    return rows.map((r) => ({
+      id: String(r['id']),
+      buildTime: ms(r['build_time']) ?? 0,
+      keepWaitingPipelines: r['keep_waiting_pipelines'] === true,
+      limitConcurrent: r['limit_concurrent'] === true,
+      maxConcurrentExecutions: Number(r['max_concurrent_executions']),
+    }));
+  }
+
+  async list(filter: ExecutionListFilter): Promise<{ items: ExecutionSummary[]; nextCursor: { buildTime: number; id: string } | null }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, v: unknown): void => {
+      params.push(v);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.application) add('application = ?', filter.application);
+    if (filter.pipelineConfigId) add('pipeline_config_id = ?', filter.pipelineConfigId);
+    if (filter.statuses && filter.statuses.length > 0) add('status = ANY(?)', filter.statuses);
+    if (filter.type) add('type = ?', filter.type);
+    if (filter.cursor) {
+      params.push(new Date(filter.cursor.buildTime).toISOString(), filter.cursor.id);
+      where.push(`(build_time, id) < ($${params.length - 1}::timestamptz, $${params.length})`);
+    }
+    params.push(filter.limit + 1);
+    const rows: Row[] = await this.ds.query(
+      `SELECT id, type, application, pipeline_config_id, name, status, trigger, build_time, start_time, end_time, canceled
+         FROM executions ${where.length > 0 ? 'WHERE ' + where.join(' AND ') : ''}
+        ORDER BY build_time DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, filter.limit);
+    const ids = page.map((r) => String(r['id']));
+    const stageRows: Row[] =
+      ids.length === 0
+        ? []
+        : await this.ds.query(
+            `SELECT id, execution_id, ref_id, name, type, status, start_time, end_time, parent_stage_id, requisite_stage_ref_ids
+               FROM stages WHERE execution_id = ANY($1) ORDER BY seq`,
+            [ids],
+          );
+    const byExec = new Map<string, ExecutionSummary['stages']>();
+    for (const s of stageRows) {
+      const list = byExec.get(String(s['execution_id'])) ?? [];
+      list.push({
+        id: String(s['id']),
+        refId: String(s['ref_id']),
+        name: String(s['name']),
+        type: String(s['type']),
+        status: s['status'] as ExecutionStatus,
+        startTime: ms(s['start_time']),
+        endTime: ms(s['end_time']),
+        parentStageId: (s['parent_stage_id'] as string | null) ?? null,
+        requisiteStageRefIds: (s['requisite_stage_ref_ids'] as string[]) ?? [],
+      });
+      byExec.set(String(s['execution_id']), list);
+    }
+    const items = page.map((r) => ({
+      id: String(r['id']),
+      type: String(r['type']),
+      application: String(r['application']),
+      pipelineConfigId: (r['pipeline_config_id'] as string | null) ?? null,
+      name: String(r['name']),
+      status: r['status'] as ExecutionStatus,
+      trigger: r['trigger'] as Record<string, unknown>,
+      buildTime: ms(r['build_time']) ?? 0,
+      startTime: ms(r['start_time']),
+      endTime: ms(r['end_time']),
+      canceled: r['canceled'] === true,
+      stages: byExec.get(String(r['id'])) ?? [],
+    }));
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > filter.limit && last ? { buildTime: last.buildTime, id: last.id } : null };
+  }
+
+  /** RUNNING/PAUSED executions not changed for `idleMs` and with no pending message: candidates for repair. */
+  async findStalled(idleMs: number, limit = 100): Promise<string[]> {
+    const rows: Row[] = await this.ds.query(
+      `SELECT e.id FROM executions e
+        WHERE e.status IN ('RUNNING', 'NOT_STARTED', 'BUFFERED') AND e.updated_at < now() - ($1 || ' milliseconds')::interval
+          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.execution_id = e.id)
+        ORDER BY e.updated_at LIMIT $2`,
+      [String(idleMs), limit],
+    );
+    return rows.map((r) => String(r['id']));
+  }
+
+  /** Pipelines that have BUFFERED executions but none running: their waiting runs were not started. */
+  async findStuckBuffers(idleMs: number): Promise<string[]> {
+    const rows: Row[] = await this.ds.query(
+      `SELECT DISTINCT b.pipeline_config_id AS id FROM executions b
+        WHERE b.status = 'BUFFERED' AND b.pipeline_config_id IS NOT NULL AND b.updated_at < now() - ($1 || ' milliseconds')::interval
+          AND NOT EXISTS (SELECT 1 FROM executions r WHERE r.pipeline_config_id = b.pipeline_config_id AND r.status IN ('RUNNING','PAUSED'))`,
+      [String(idleMs)],
+    );
+    return rows.map((r) => String(r['id']));
+  }
+
+  /**
+   * Deletes finished executions older than `maxAgeDays`, and beyond the newest `maxPerPipeline` of
+   * each pipeline. Batched so that a large backlog does not hold long locks.
+   */
+  async deleteExpired(maxAgeDays: number, maxPerPipeline: number, batch = 500): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const rows = returnedRows(await this.ds.query(
+        `WITH doomed AS (
+           SELECT id FROM executions
+            WHERE status = ANY($1) AND end_time < now() - ($2 || ' days')::interval
+           UNION
+           SELECT id FROM (
+             SELECT id, row_number() OVER (PARTITION BY COALESCE(pipeline_config_id, application || ':adhoc') ORDER BY build_time DESC) AS rn
+               FROM executions WHERE status = ANY($1)
+           ) ranked WHERE rn > $3
+           LIMIT $4
+         )
+         DELETE FROM executions WHERE id IN (SELECT id FROM doomed) RETURNING id`,
+        [FINAL_STATUSES, String(maxAgeDays), maxPerPipeline, batch],
+      ));
+      total += rows.length;
+      if (rows.length < batch) return total;
+    }
+  }
+
+  async childOf(parentStageId: string): Promise<{ id: string; status: ExecutionStatus } | null> {
+    const rows: Row[] = await this.ds.query(`SELECT id, status FROM executions WHERE parent_stage_id = $1 ORDER BY build_time LIMIT 1`, [parentStageId]);
+    const r = rows[0];
+    return r ? { id: String(r['id']), status: r['status'] as ExecutionStatus } : null;
+  }
+
+  async status(id: string): Promise<ExecutionStatus | null> {
+    const rows: Row[] = await this.ds.query(`SELECT status FROM executions WHERE id = $1`, [id]);
+    return (rows[0]?.['status'] as ExecutionStatus | undefined) ?? null;
+  }
+}
+
+function executionRow(e: Execution): Row {
+  return {
+    id: e.id,
+    type: e.type,
+    application: e.application,
+    pipeline_config_id: e.pipelineConfigId,
+    name: e.name,
+    status: e.status,
+    trigger: e.trigger,
+    build_time: iso(e.buildTime),
+    start_time: iso(e.startTime),
+    end_time: iso(e.endTime),
+    canceled: e.canceled,
+    canceled_by: e.canceledBy,
+    cancellation_reason: e.cancellationReason,
+    paused: e.paused,
+    limit_concurrent: e.limitConcurrent,
+    max_concurrent_executions: e.maxConcurrentExecutions,
+    keep_waiting_pipelines: e.keepWaitingPipelines,
+    parent_execution_id: e.parentExecutionId,
+    parent_stage_id: e.parentStageId,
+    spec: e.spec,
+  };
+}
+
+function stageRow(executionId: string, s: Stage): Row {
+  return {
+    id: s.id,
+    execution_id: executionId,
+    seq: s.seq,
+    ref_id: s.refId,
+    type: s.type,
+    name: s.name,
+    status: s.status,
+    initial_context: s.initialContext,
+    context: s.context,
+    outputs: s.outputs,
+    requisite_stage_ref_ids: s.requisiteStageRefIds,
+    parent_stage_id: s.parentStageId,
+    synthetic_stage_owner: s.syntheticStageOwner,
+    start_time: iso(s.startTime),
+    end_time: iso(s.endTime),
+    paused_ms: s.pausedMs,
+    error: s.error,
+    failure_handled: s.failureHandled === true,
+    last_modified: s.lastModified ?? null,
+  };
+}
+
+function taskRow(executionId: string, stageId: string, t: Task, seq: number): Row {
+  return {
+    id: t.id,
+    stage_id: stageId,
+    execution_id: executionId,
+    seq,
+    name: t.name,
+    type: t.type,
+    status: t.status,
+    start_time: iso(t.startTime),
+    end_time: iso(t.endTime),
+    attempts: t.attempts,
+    paused_ms: t.pausedMs,
+    last_error: t.lastError,
+  };
+}
+
+function toExecution(row: Row, stageRows: Row[]): Execution {
+  return {
+    id: String(row['id']),
+    type: row['type'] as Execution['type'],
+    application: String(row['application']),
+    pipelineConfigId: (row['pipeline_config_id'] as string | null) ?? null,
+    name: String(row['name']),
+    status: row['status'] as ExecutionStatus,
+    trigger: (row['trigger'] as Record<string, unknown>) ?? {},
+    buildTime: ms(row['build_time']) ?? 0,
+    startTime: ms(row['start_time']),
+    endTime: ms(row['end_time']),
+    canceled: row['canceled'] === true,
+    canceledBy: (row['canceled_by'] as string | null) ?? null,
+    cancellationReason: (row['cancellation_reason'] as string | null) ?? null,
+    paused: (row['paused'] as PausedDetails | null) ?? null,
+    limitConcurrent: row['limit_concurrent'] === true,
+    maxConcurrentExecutions: Number(row['max_concurrent_executions'] ?? 0),
+    keepWaitingPipelines: row['keep_waiting_pipelines'] === true,
+    parentExecutionId: (row['parent_execution_id'] as string | null) ?? null,
+    parentStageId: (row['parent_stage_id'] as string | null) ?? null,
+    spec: (row['spec'] as Record<string, unknown>) ?? {},
+    stages: stageRows.map(toStage),
+  };
+}
+
+function toStage(r: Row): Stage {
+  const tasks = (r['task_rows'] as Row[] | null) ?? [];
+  return {
+    id: String(r['id']),
+    refId: String(r['ref_id']),
+    type: String(r['type']),
+    name: String(r['name']),
+    status: r['status'] as ExecutionStatus,
+    initialContext: (r['initial_context'] as Record<string, unknown>) ?? {},
+    context: (r['context'] as Record<string, unknown>) ?? {},
+    outputs: (r['outputs'] as Record<string, unknown>) ?? {},
+    requisiteStageRefIds: (r['requisite_stage_ref_ids'] as string[]) ?? [],
+    parentStageId: (r['parent_stage_id'] as string | null) ?? null,
+    syntheticStageOwner: (r['synthetic_stage_owner'] as Stage['syntheticStageOwner']) ?? null,
+    startTime: ms(r['start_time']),
+    endTime: ms(r['end_time']),
+    pausedMs: Number(r['paused_ms'] ?? 0),
+    error: (r['error'] as StageError | null) ?? null,
+    seq: Number(r['seq']),
+    failureHandled: r['failure_handled'] === true,
+    lastModified: (r['last_modified'] as Stage['lastModified']) ?? null,
+    tasks: tasks.map((t) => ({
+      id: String(t['id']),
+      name: String(t['name']),
+      type: String(t['type']),
+      status: t['status'] as ExecutionStatus,
+      startTime: ms(t['start_time']),
+      endTime: ms(t['end_time']),
+      attempts: Number(t['attempts'] ?? 0),
+      pausedMs: Number(t['paused_ms'] ?? 0),
+      lastError: (t['last_error'] as string | null) ?? null,
+    })),
+  };
+}

@@ -1,0 +1,83 @@
+import type { QueryDeepPartialEntity } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { PipelineConfigEntity } from './entities/pipeline-config.entity';
+import { PipelineRevisionEntity } from './entities/pipeline-revision.entity';
+
+export type RevisionAction = PipelineRevisionEntity['action'];
+
+/** Pipeline configs and their revision history (Front50's job). */
+export class PipelineConfigRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  byId(id: string, m: EntityManager = this.ds.manager): Promise<PipelineConfigEntity | null> {
+    return m.findOne(PipelineConfigEntity, { where: { id } });
+  }
+
+  byName(application: string, name: string, m: EntityManager = this.ds.manager): Promise<PipelineConfigEntity | null> {
+    return m.findOne(PipelineConfigEntity, { where: { application, name } });
+  }
+
+  listByApplication(application: string): Promise<PipelineConfigEntity[]> {
+    return this.ds.manager.find(PipelineConfigEntity, { where: { application }, order: { name: 'ASC' } });
+  }
+
+  /** name -> id for the expression function #pipelineId. */
+  async idsByName(application: string): Promise<Record<string, string>> {
+    const rows = await this.ds.manager.find(PipelineConfigEntity, { where: { application }, select: { id: true, name: true } });
+    return Object.fromEntries(rows.map((r) => [r.name, r.id]));
+  }
+
+  async all(): Promise<PipelineConfigEntity[]> {
+    return this.ds.manager.find(PipelineConfigEntity, { order: { application: 'ASC', name: 'ASC' } });
+  }
+
+  async insert(m: EntityManager, row: Omit<PipelineConfigEntity, 'createdAt' | 'updatedAt'>): Promise<PipelineConfigEntity> {
+    await m.insert(PipelineConfigEntity, { ...row, createdAt: new Date(), updatedAt: new Date() } as QueryDeepPartialEntity<PipelineConfigEntity>);
+    return (await this.byId(row.id, m)) as PipelineConfigEntity;
+  }
+
+  /** Optimistic update: only applies when the stored version is still `expectedVersion`. */
+  async update(
+    m: EntityManager,
+    id: string,
+    expectedVersion: number,
+    changes: Pick<PipelineConfigEntity, 'name' | 'config' | 'disabled' | 'managedBy' | 'updatedBy'>,
+  ): Promise<PipelineConfigEntity | null> {
+    const result = await m
+      .createQueryBuilder()
+      .update(PipelineConfigEntity)
+      .set({ ...changes, version: () => 'version + 1', updatedAt: () => 'now()' } as QueryDeepPartialEntity<PipelineConfigEntity>)
+      .where('id = :id AND version = :v', { id, v: expectedVersion })
+      .execute();
+    if (!result.affected) return null;
+    return this.byId(id, m);
+  }
+
+  async delete(m: EntityManager, id: string): Promise<boolean> {
+    const r = await m.delete(PipelineConfigEntity, { id });
+    return (r.affected ?? 0) > 0;
+  }
+
+  async addRevision(
+    m: EntityManager,
+    rev: { pipelineId: string; version: number; action: RevisionAction; config: Record<string, unknown>; author: string | null },
+  ): Promise<void> {
+    await m.insert(PipelineRevisionEntity, { ...rev, createdAt: new Date() } as QueryDeepPartialEntity<PipelineRevisionEntity>);
+  }
+
+  revisions(pipelineId: string, limit = 100): Promise<PipelineRevisionEntity[]> {
+    return this.ds.manager.find(PipelineRevisionEntity, { where: { pipelineId }, order: { version: 'DESC' }, take: limit });
+  }
+
+  revision(pipelineId: string, version: number): Promise<PipelineRevisionEntity | null> {
+    return this.ds.manager.findOne(PipelineRevisionEntity, { where: { pipelineId, version } });
+  }
+
+  async maxRevision(m: EntityManager, pipelineId: string): Promise<number> {
+    const rows: Array<{ v: number | null }> = await m.query(
+      `SELECT max(version)::int AS v FROM pipeline_config_revisions WHERE pipeline_id = $1`,
+      [pipelineId],
+    );
+    return Number(rows[0]?.v ?? 0);
+  }
+}
