@@ -52,7 +52,7 @@ export class ConflictError extends GennakerError {
 
 /** A fault worth retrying with backoff: a timeout, a throttled or unavailable remote end. */
 export class TransientError extends GennakerError {
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(message: string, override readonly cause?: unknown) {
     super('UNAVAILABLE', message, [], true);
   }
 }
