@@ -2,23 +2,61 @@ import { parsePointer, type ErrorDetail } from '@gennaker/common';
 
 /** Orders pointers segment by segment, numbers numerically: /stages/2 before /stages/10. */
 export function comparePointers(a: string, b: string): number {
-  if (a === b) return 0;
-  const sa = safeSegments(a);
-  const sb = safeSegments(b);
-  const n = Math.min(sa.length, sb.length);
+  return a === b ? 0 : compareKeys(sortKey(a), sortKey(b));
+}
+
+/** A pointer's segments, array indices as numbers: parsed once per error, not once per comparison. */
+type SortKey = Array<string | number>;
+
+function sortKey(p: string): SortKey {
+  let segments: string[];
+  try {
+    segments = parsePointer(p);
+  } catch {
+    segments = [p];
+  }
+  return segments.map((s) => (/^\d+$/.test(s) && s.length < 16 ? Number(s) : s));
+}
+
+function compareKeys(a: SortKey, b: SortKey): number {
+  const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const x = sa[i] as string;
-    const y = sb[i] as string;
+    const x = a[i] as string | number;
+    const y = b[i] as string | number;
     if (x === y) continue;
-    const nx = /^\d+$/.test(x) ? Number(x) : NaN;
-    const ny = /^\d+$/.test(y) ? Number(y) : NaN;
-    if (!Number.isNaN(nx) && !Number.isNaN(ny)) return nx - ny;
-    // A numeric segment (array index) sorts before a key, which only happens across bad documents.
-    if (!Number.isNaN(nx)) return -1;
-    if (!Number.isNaN(ny)) return 1;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    // An array index sorts before a key, which only happens across differently shaped documents.
+    if (typeof x === 'number') return -1;
+    if (typeof y === 'number') return 1;
     return x < y ? -1 : 1;
   }
-  return sa.length - sb.length;
+  return a.length - b.length;
+}
+
+/**
+ * De-duplicated, sorted by pointer, and bounded: when there are more than `max`, the first
+ * `max - 1` are kept and one error on the document says how many were left out. `truncated`
+ * says the checks themselves stopped early (hostile input), so the count is a lower bound.
+ */
+export function finalizeErrors(errors: readonly ErrorDetail[], max: number, truncated = false): ErrorDetail[] {
+  const seen = new Set<string>();
+  const unique: Array<{ e: ErrorDetail; key: SortKey }> = [];
+  for (const e of errors) {
+    const id = `${e.pointer}\u0000${e.message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    unique.push({ e, key: sortKey(e.pointer) });
+  }
+  unique.sort((a, b) => compareKeys(a.key, b.key) || (a.e.message < b.e.message ? -1 : a.e.message > b.e.message ? 1 : 0));
+  const limit = Math.max(1, max);
+  if (unique.length <= limit && !truncated) return unique.map((u) => u.e);
+  const kept = unique.slice(0, limit - 1).map((u) => u.e);
+  const more = unique.length - kept.length;
+  kept.unshift({
+    pointer: '',
+    message: truncated ? `at least ${Math.max(1, more)} more errors not shown (checking stopped early)` : `${more} more errors not shown`,
+  });
+  return kept;
 }
 
 function safeSegments(p: string): string[] {
@@ -27,27 +65,6 @@ function safeSegments(p: string): string[] {
   } catch {
     return [p];
   }
-}
-
-/**
- * De-duplicated, sorted by pointer, and bounded: when there are more than `max`, the first
- * `max - 1` are kept and one error on the document says how many were left out.
- */
-export function finalizeErrors(errors: readonly ErrorDetail[], max: number): ErrorDetail[] {
-  const seen = new Set<string>();
-  const unique: ErrorDetail[] = [];
-  for (const e of errors) {
-    const key = `${e.pointer}\u0000${e.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    unique.push(e);
-  }
-  unique.sort((a, b) => comparePointers(a.pointer, b.pointer) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
-  const limit = Math.max(1, max);
-  if (unique.length <= limit) return unique;
-  const kept = unique.slice(0, limit - 1);
-  kept.unshift({ pointer: '', message: `${unique.length - kept.length} more errors not shown` });
-  return kept;
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -59,7 +76,7 @@ export function fieldLabel(p: string): string {
   let out = '';
   for (const s of segments) {
     if (/^\d+$/.test(s)) out += `[${s}]`;
-    else if (IDENTIFIER.test(s)) out += out === '' ? s : `.${s}`;
+    else if (IDENTIFIER.test(s) && s.length <= 80) out += out === '' ? s : `.${s}`;
     else out += `[${quote(s)}]`;
   }
   return out;

@@ -12,11 +12,11 @@ function isScalar(v: unknown): v is Scalar {
  * `hasOptions: true` needs options, and a non-empty default must be one of them. A required
  * parameter with an empty default is fine: the person starting the pipeline must then fill it in.
  */
-export function checkParameters(doc: JsonRecord): ErrorDetail[] {
+export function checkParameters(doc: JsonRecord, limit = Number.POSITIVE_INFINITY): ErrorDetail[] {
   const errors: ErrorDetail[] = [];
   const firstByName = new Map<string, number>();
   ownArray(doc, 'parameterConfig').forEach((param, i) => {
-    if (!isRecord(param)) return;
+    if (!isRecord(param) || errors.length >= limit) return;
     const name = own(param, 'name');
     const label = typeof name === 'string' ? `parameter ${shortQuote(name)}` : `parameterConfig[${i}]`;
     if (typeof name === 'string') {
@@ -43,10 +43,11 @@ export function checkParameters(doc: JsonRecord): ErrorDetail[] {
 }
 
 /** Stages refer to expected artifacts by id, so two with one id would be ambiguous. */
-export function checkExpectedArtifacts(doc: JsonRecord): ErrorDetail[] {
+export function checkExpectedArtifacts(doc: JsonRecord, limit = Number.POSITIVE_INFINITY): ErrorDetail[] {
   const errors: ErrorDetail[] = [];
   const firstById = new Map<string, number>();
   ownArray(doc, 'expectedArtifacts').forEach((artifact, i) => {
+    if (errors.length >= limit) return;
     const id = isRecord(artifact) ? own(artifact, 'id') : undefined;
     if (typeof id !== 'string') return;
     const first = firstById.get(id);

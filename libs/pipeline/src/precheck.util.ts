@@ -56,28 +56,30 @@ function walk(input: unknown, limits: ValidationLimits): PrecheckResult {
   let nodes = 1;
   const stack: Pending[] = [{ value: input, pointer: '', depth: 1 }];
 
-  // Primitives are checked in place; containers are pushed, so the walk never recurses.
-  const visit = (value: unknown, pointer: string, depth: number): void => {
+  // Primitives are checked in place; containers are pushed, so the walk never recurses. The
+  // pointer of a value is only built when it is needed: for an error, or for a container.
+  const visit = (value: unknown, parent: string, segment: string, depth: number): void => {
     nodes++;
     switch (typeof value) {
       case 'string':
         size += value.length + 2;
         if (value.length > limits.maxStringLength) {
-          errors.push({ pointer, message: `string of ${value.length} characters is longer than ${limits.maxStringLength}` });
+          errors.push({ pointer: `${parent}/${segment}`, message: `string of ${value.length} characters is longer than ${limits.maxStringLength}` });
         }
         return;
       case 'number':
         size += 8;
-        if (!Number.isFinite(value)) errors.push({ pointer, message: `number ${String(value)} is out of range` });
+        if (!Number.isFinite(value)) errors.push({ pointer: `${parent}/${segment}`, message: `number ${String(value)} is out of range` });
         return;
       case 'boolean':
         size += 5;
         return;
-      case 'object':
+      case 'object': {
         if (value === null) {
           size += 4;
           return;
         }
+        const pointer = `${parent}/${segment}`;
         if (!Array.isArray(value) && !isPlainObject(value)) {
           errors.push({ pointer, message: `${describe(value)} is not a JSON value` });
           return;
@@ -89,8 +91,9 @@ function walk(input: unknown, limits: ValidationLimits): PrecheckResult {
         }
         stack.push({ value, pointer, depth });
         return;
+      }
       default:
-        errors.push({ pointer, message: `${describe(value)} is not a JSON value` });
+        errors.push({ pointer: `${parent}/${segment}`, message: `${describe(value)} is not a JSON value` });
     }
   };
 
@@ -98,24 +101,22 @@ function walk(input: unknown, limits: ValidationLimits): PrecheckResult {
     const { value, pointer, depth } = stack.pop() as Pending;
     if (Array.isArray(value)) {
       size += 2 + value.length;
-      // Pushed in reverse so siblings are looked at in document order (only matters for the cap).
-      for (let i = value.length - 1; i >= 0 && errors.length < limits.maxErrors; i--) visit(value[i], `${pointer}/${i}`, depth + 1);
+      for (let i = 0; i < value.length && errors.length < limits.maxErrors; i++) visit(value[i], pointer, String(i), depth + 1);
     } else {
       const keys = Object.keys(value);
       size += 2 + keys.length;
-      for (let i = keys.length - 1; i >= 0 && errors.length < limits.maxErrors; i--) {
+      for (let i = 0; i < keys.length && errors.length < limits.maxErrors; i++) {
         const key = keys[i] as string;
-        const keyPointer = `${pointer}/${escapeSegment(key)}`;
         size += key.length + 3;
         if (FORBIDDEN_KEYS.has(key)) {
-          errors.push({ pointer: keyPointer, message: `key "${key}" is not allowed` });
+          errors.push({ pointer: `${pointer}/${escapeSegment(key)}`, message: `key "${key}" is not allowed` });
           continue;
         }
         if (key.length > limits.maxStringLength) {
-          errors.push({ pointer: keyPointer, message: `key of ${key.length} characters is longer than ${limits.maxStringLength}` });
+          errors.push({ pointer: `${pointer}/${escapeSegment(key)}`, message: `key of ${key.length} characters is longer than ${limits.maxStringLength}` });
           continue;
         }
-        visit((value as Record<string, unknown>)[key], keyPointer, depth + 1);
+        visit((value as Record<string, unknown>)[key], pointer, escapeSegment(key), depth + 1);
       }
     }
     if (size > limits.maxDocumentSize) {
@@ -134,7 +135,8 @@ function isPlainObject(value: object): boolean {
 }
 
 function escapeSegment(s: string): string {
-  return s.replace(/~/g, '~0').replace(/\//g, '~1');
+  // Most keys need no escaping; skip the two regex passes for them.
+  return s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s;
 }
 
 function describe(value: unknown): string {

@@ -11,9 +11,9 @@ interface Edge {
  * The checks on stages as a graph: duplicate refIds (reported on the later stage),
  * requisiteStageRefIds naming no stage or the stage itself (reported on that array element), and
  * cycles (one error per cycle, listing its refIds in execution order). Stages or refIds of the
- * wrong type are skipped here: the schema reports them.
+ * wrong type are skipped here: the schema reports them. Stops adding errors at about `limit`.
  */
-export function checkStageGraph(doc: JsonRecord): ErrorDetail[] {
+export function checkStageGraph(doc: JsonRecord, limit = Number.POSITIVE_INFINITY): ErrorDetail[] {
   const stages = ownArray(doc, 'stages');
   const errors: ErrorDetail[] = [];
   const byRef = new Map<string, number>();
@@ -40,14 +40,16 @@ export function checkStageGraph(doc: JsonRecord): ErrorDetail[] {
     ownArray(stage, 'requisiteStageRefIds').forEach((value, position) => {
       const key = refKey(value);
       if (key === undefined) return;
-      const at = pointer('stages', i, 'requisiteStageRefIds', position);
+      // Past the limit, edges are still collected but no more messages: those are the cost.
+      const report = errors.length < limit;
+      const at = () => pointer('stages', i, 'requisiteStageRefIds', position);
       if (key === ownRef[i]) {
-        errors.push({ pointer: at, message: `${stageLabel(stages, i)} depends on itself (refId ${shortQuote(key)})` });
+        if (report) errors.push({ pointer: at(), message: `${stageLabel(stages, i)} depends on itself (refId ${shortQuote(key)})` });
         return;
       }
       const target = byRef.get(key);
       if (target === undefined) {
-        errors.push({ pointer: at, message: `${stageLabel(stages, i)} depends on refId ${shortQuote(key)}, which no stage has` });
+        if (report) errors.push({ pointer: at(), message: `${stageLabel(stages, i)} depends on refId ${shortQuote(key)}, which no stage has` });
         return;
       }
       edges[i]?.push({ target, position });

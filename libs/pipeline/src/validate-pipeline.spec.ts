@@ -250,6 +250,24 @@ describe('validatePipeline: hostile input, error list, identity', () => {
     expect(errors.at(-1)!.pointer).toBe('/stages/98/type');
   });
 
+  it('stops reading errors past a budget on hostile bodies, and says so', () => {
+    const errors = errorsOf(pipeline([], { parameterConfig: Array.from({ length: 5000 }, () => ({})) }));
+    expect(errors).toHaveLength(100);
+    expect(errors[0]).toEqual({ pointer: '', message: 'at least 901 more errors not shown (checking stopped early)' });
+    expect(errors[1]!.pointer).toBe('/parameterConfig/0/name');
+  });
+
+  it('keeps messages short whatever the keys and values', () => {
+    const key = 'k'.repeat(60_000);
+    const window = { whitelist: [{ startHour: 1, startMin: 0, endHour: 2, endMin: 0, [key]: 1 }], timeZone: 'z'.repeat(60_000) };
+    const errors = errorsOf(pipeline([wait('r'.repeat(60_000), [], { restrictedExecutionWindow: window, name: 'n'.repeat(60_000) })]));
+    expect(errors.map((e) => e.pointer.slice(0, 60))).toEqual([
+      '/stages/0/restrictedExecutionWindow/timeZone',
+      `/stages/0/restrictedExecutionWindow/whitelist/0/${key}`.slice(0, 60),
+    ]);
+    for (const e of errors) expect(e.message.length).toBeLessThan(400);
+  });
+
   it('lets a draft without application or name through when asked, and fills defaults otherwise', () => {
     const draft = { stages: [wait('1')] };
     expect(validatePipeline(draft, { stageTypes: STAGE_TYPES, requireIdentity: false })).toMatchObject({ valid: true });

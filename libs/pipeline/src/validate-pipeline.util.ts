@@ -80,26 +80,37 @@ export function validatePipeline(input: unknown, options: ValidatePipelineOption
   const limits: ValidationLimits = { ...DEFAULT_VALIDATION_LIMITS, ...options.limits };
   const pre = precheckPipelineDocument(input, limits);
   // Hostile input stops here, before Ajv sees it.
-  if (pre.errors.length > 0) return { valid: false, errors: finalizeErrors(pre.errors, limits.maxErrors) };
+  if (pre.errors.length > 0) {
+    return { valid: false, errors: finalizeErrors(pre.errors, limits.maxErrors, pre.errors.length >= limits.maxErrors) };
+  }
 
   const compiled = compilePipelineValidator(options.stageTypes);
   const doc = withDefaults(input as JsonRecord, options.defaults);
+  // A 1 MiB body can hold 300k errors; turning each into a message and sorting them all would
+  // cost seconds, so each source is read up to a budget and the summary says checking stopped.
+  const budget = limits.maxErrors * 10;
+  let truncated = false;
   const errors: ErrorDetail[] = [];
   if (!compiled.validateSchema(doc)) {
-    for (const e of compiled.validateSchema.errors ?? []) {
+    const ajvErrors = compiled.validateSchema.errors ?? [];
+    truncated = ajvErrors.length > budget;
+    for (const e of ajvErrors.slice(0, budget)) {
       if (options.requireIdentity === false && isIdentityRequired(e.keyword, e.instancePath, e.params)) continue;
       const detail = ajvErrorToDetail(e);
       if (detail) errors.push(detail);
     }
   }
-  errors.push(
-    ...checkStageGraph(doc),
-    ...checkStageTypes(doc, compiled.knownTypes),
-    ...checkParameters(doc),
-    ...checkExpectedArtifacts(doc),
-    ...checkTimeWindows(doc),
-  );
-  if (errors.length > 0) return { valid: false, errors: finalizeErrors(errors, limits.maxErrors) };
+  for (const found of [
+    checkStageGraph(doc, budget),
+    checkStageTypes(doc, compiled.knownTypes),
+    checkParameters(doc, budget),
+    checkExpectedArtifacts(doc, budget),
+    checkTimeWindows(doc),
+  ]) {
+    truncated ||= found.length >= budget;
+    errors.push(...found);
+  }
+  if (errors.length > 0) return { valid: false, errors: finalizeErrors(errors, limits.maxErrors, truncated) };
   return { valid: true, pipeline: normalizePipeline(doc as PipelineDraft) };
 }
 
