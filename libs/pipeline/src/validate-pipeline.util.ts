@@ -34,6 +34,7 @@ const MAX_CACHED = 16;
 /**
  * Compiles (or returns the cached) validator for a set of stage types. Call it at start-up: a
  * context schema Ajv cannot compile, or one type name declared twice, throws here, not per request.
+ * The array is cached by identity, so treat a registry's list as immutable once built.
  */
 export function compilePipelineValidator(stageTypes: readonly StageTypeInfo[]): CompiledPipelineValidator {
   const cached = byArray.get(stageTypes);
