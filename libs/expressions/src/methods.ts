@@ -1,6 +1,6 @@
 import { EvaluationFault } from './expression-error';
-import { type Charge, regexMatches, regexReplaceAll, regexSplit } from './regex';
-import { deepEqual, describeKind, kindOf, mapGet, mapKeys, ownData, readOwn, stringify, type ValueKind } from './values';
+import { type Charge, type CompiledRegex, compileRegex, parseReplacement, regexMatches, regexReplaceAll, regexSplit } from './regex';
+import { assertAllowedName, deepEqual, describeKind, kindOf, mapGet, mapKeys, ownData, readOwn, stringify, type ValueKind } from './values';
 
 export interface MethodContext {
   maxResultSize: number;
@@ -34,9 +34,9 @@ const STRING_METHODS = new Map<string, MethodSpec<string>>([
   ['lastIndexOf', fixed(1, (s, [x]) => s.lastIndexOf(stringArg(x, 0)))],
   ['substring', { minArgs: 1, maxArgs: 2, call: substring }],
   ['replace', fixed(2, (s, [a, b], ctx) => replaceLiteral(s, stringArg(a, 0), stringArg(b, 1), ctx.maxResultSize))],
-  ['replaceAll', fixed(2, (s, [a, b], ctx) => regexReplaceAll(s, stringArg(a, 0), stringArg(b, 1), ctx.maxResultSize, ctx.charge))],
-  ['matches', fixed(1, (s, [p], ctx) => regexMatches(s, stringArg(p, 0), ctx.charge))],
-  ['split', fixed(1, (s, [p], ctx) => regexSplit(s, stringArg(p, 0), ctx.charge))],
+  ['replaceAll', fixed(2, replaceAll)],
+  ['matches', fixed(1, (s, [p], ctx) => regexMatches(s, patternArg(p, 0), ctx.charge))],
+  ['split', fixed(1, (s, [p], ctx) => regexSplit(s, patternArg(p, 0), ctx.charge))],
 ]);
 
 const LIST_METHODS = new Map<string, MethodSpec<unknown[]>>([
@@ -51,8 +51,8 @@ const LIST_METHODS = new Map<string, MethodSpec<unknown[]>>([
 const MAP_METHODS = new Map<string, MethodSpec<Record<string, unknown>>>([
   ['size', fixed(0, (m) => mapKeys(m).length)],
   ['isEmpty', fixed(0, (m) => mapKeys(m).length === 0)],
-  ['containsKey', fixed(1, (m, [k]) => readOwn(m, stringArg(k, 0)) !== undefined)],
-  ['get', fixed(1, (m, [k]) => mapGet(m, stringArg(k, 0)))],
+  ['containsKey', fixed(1, (m, [k]) => readOwn(m, keyArg(k, 0)) !== undefined)],
+  ['get', fixed(1, (m, [k]) => mapGet(m, keyArg(k, 0)))],
   ['keySet', fixed(0, (m) => mapKeys(m))],
   ['values', fixed(0, (m) => mapKeys(m).map((k) => ownData(m, k)?.value ?? null))],
   ['toString', fixed(0, (m, _args, ctx) => stringify(m, ctx.maxResultSize))],
@@ -116,6 +116,35 @@ export function intArg(v: unknown, index: number): number {
     throw new EvaluationFault(`argument ${index + 1} must be an integer, got ${describeKind(v)}`, index);
   }
   return v;
+}
+
+/** A map key argument; a refused name is reported at the argument. */
+function keyArg(v: unknown, index: number): string {
+  const key = stringArg(v, index);
+  atArgument(index, () => assertAllowedName(key));
+  return key;
+}
+
+/** A pattern argument, compiled; a bad pattern is reported at the argument. */
+function patternArg(v: unknown, index: number): CompiledRegex {
+  const pattern = stringArg(v, index);
+  return atArgument(index, () => compileRegex(pattern));
+}
+
+function replaceAll(s: string, [p, r]: unknown[], ctx: MethodContext): string {
+  const re = patternArg(p, 0);
+  const replacement = stringArg(r, 1);
+  const parsed = atArgument(1, () => parseReplacement(replacement, re));
+  return regexReplaceAll(s, re, parsed, ctx.maxResultSize, ctx.charge);
+}
+
+function atArgument<T>(index: number, run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof EvaluationFault && err.argIndex === undefined) throw new EvaluationFault(err.reason, index);
+    throw err;
+  }
 }
 
 function equalsIgnoreCase(a: string, b: string): boolean {

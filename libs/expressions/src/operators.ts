@@ -1,6 +1,6 @@
 import type { BinaryOperator } from './ast';
 import { EvaluationFault } from './expression-error';
-import { type Charge, regexMatches } from './regex';
+import { type Charge, compileRegex, regexMatches } from './regex';
 import { compareValues, deepEqual, describeKind, stringify } from './values';
 
 export interface OperatorContext {
@@ -34,7 +34,7 @@ export function applyBinary(operator: BinaryOperator, left: unknown, right: unkn
     case 'matches':
       if (typeof left !== 'string') throw new EvaluationFault(`'matches' needs a string on the left, got ${describeKind(left)}`);
       if (typeof right !== 'string') throw new EvaluationFault(`'matches' needs a pattern string on the right, got ${describeKind(right)}`);
-      return regexMatches(left, right, ctx.charge);
+      return regexMatches(left, compileRegex(right), ctx.charge);
   }
 }
 

@@ -128,6 +128,9 @@ describe('parser: errors name the offending token', () => {
     ['f.call(1 2)', 9, "expected ',' or ')' in the argument list but found '2'"],
     ['and', 0, "unexpected operator 'and'"],
     ['', 0, 'unexpected end of expression'],
+    ["'x'.constructor.constructor('return this')", 4, "access to 'constructor' is not allowed"],
+    ['a.__proto__', 2, "access to '__proto__' is not allowed"],
+    ['prototype', 0, "access to 'prototype' is not allowed"],
   ])('%s fails at %d: %s', (src, position, reason) => {
     expect(failure(src)).toEqual({ position, reason });
   });

@@ -1,7 +1,8 @@
 import type { BinaryOperator, Node, SelectionMode } from './ast';
-import { PositionedFault } from './expression-error';
+import { EvaluationFault, PositionedFault } from './expression-error';
 import type { ExpressionLimits } from './limits';
 import { type SymbolText, type Token, tokenize } from './tokenizer';
+import { assertAllowedName } from './values';
 
 // A node before its height is known; distributes over the union so each kind keeps its own fields.
 type NodeInit = Node extends infer T ? (T extends Node ? Omit<T, 'depth'> : never) : never;
@@ -18,6 +19,16 @@ const OPERATOR_WORDS = new Set(['and', 'or', 'not', 'div', 'mod', 'instanceof', 
 const SELECTORS: Partial<Record<SymbolText, SelectionMode | 'projection'>> = {
   '?[': 'all', '^[': 'first', '$[': 'last', '![': 'projection',
 };
+
+/** Caught while parsing, so the leftmost offender is reported and saved pipelines can be checked; the evaluator checks again. */
+function refuseForbiddenName(t: Token): void {
+  try {
+    assertAllowedName(t.text);
+  } catch (err) {
+    if (err instanceof EvaluationFault) throw new PositionedFault(err.reason, t.pos);
+    throw err;
+  }
+}
 
 /** Parses one expression body (the text between `${` and `}`) into a tree, or throws PositionedFault. */
 export function parse(source: string, limits: ParseLimits): Node {
@@ -191,6 +202,7 @@ class Parser {
       } else if (nullSafe && this.isSymbol(name, '[')) {
         node = this.indexer(node, name.pos, true);
       } else if (name.kind === 'word') {
+        refuseForbiddenName(name);
         if (this.isSymbol(this.peek(), '(')) {
           const { args, positions } = this.arguments();
           node = this.make(
@@ -249,6 +261,7 @@ class Parser {
       );
     }
     if (OPERATOR_WORDS.has(lower)) throw new PositionedFault(`unexpected operator '${t.text}'`, t.pos);
+    refuseForbiddenName(t);
     return this.make({ kind: 'identifier', pos: t.pos, name: t.text });
   }
 

@@ -511,8 +511,7 @@ function checkInput(input: string): void {
 }
 
 /** Java `String.matches` / SpEL `matches`: the whole input must match. */
-export function regexMatches(input: string, pattern: string, charge: Charge): boolean {
-  const re = compileRegex(pattern);
+export function regexMatches(input: string, re: CompiledRegex, charge: Charge): boolean {
   checkInput(input);
   return run(re, input, 0, 'full', charge) !== null;
 }
@@ -530,8 +529,7 @@ function* matchesOf(re: CompiledRegex, input: string, charge: Charge): Generator
 }
 
 /** Java `String.split(regex)`: no leading empty piece for a zero-width match at 0, trailing empty pieces dropped. */
-export function regexSplit(input: string, pattern: string, charge: Charge): string[] {
-  const re = compileRegex(pattern);
+export function regexSplit(input: string, re: CompiledRegex, charge: Charge): string[] {
   checkInput(input);
   const pieces: string[] = [];
   let index = 0;
@@ -546,61 +544,74 @@ export function regexSplit(input: string, pattern: string, charge: Charge): stri
   return pieces;
 }
 
-/** Java `String.replaceAll`: `$1` / `${name}` insert groups, a backslash quotes the next character. */
-export function regexReplaceAll(input: string, pattern: string, replacement: string, maxSize: number, charge: Charge): string {
-  const re = compileRegex(pattern);
-  checkInput(input);
-  let out = '';
-  let index = 0;
-  for (const caps of matchesOf(re, input, charge)) {
-    const [start = 0, end = 0] = caps;
-    out += input.slice(index, start) + expandReplacement(replacement, caps, input, re);
-    if (out.length > maxSize) throw new EvaluationFault(`result is longer than ${maxSize} characters`);
-    index = end;
-  }
-  out += input.slice(index);
-  if (out.length > maxSize) throw new EvaluationFault(`result is longer than ${maxSize} characters`);
-  return out;
-}
+/** A parsed replacement: literal text and group numbers, checked against the pattern before any matching. */
+export type Replacement = Array<string | number>;
 
-function expandReplacement(replacement: string, caps: number[], input: string, re: CompiledRegex): string {
-  const group = (n: number): string => {
-    const start = caps[n * 2] ?? -1;
-    const end = caps[n * 2 + 1] ?? -1;
-    return start < 0 || end < 0 ? '' : input.slice(start, end);
-  };
-  let out = '';
+/** Java replacement syntax: `$1` / `${name}` insert groups, a backslash quotes the next character. */
+export function parseReplacement(replacement: string, re: CompiledRegex): Replacement {
+  const parts: Replacement = [];
+  let text = '';
   for (let i = 0; i < replacement.length; i++) {
     const c = replacement.charAt(i);
     if (c === '\\') {
       i++;
       if (i >= replacement.length) throw new EvaluationFault('replacement ends with a lone backslash');
-      out += replacement.charAt(i);
-    } else if (c === '$') {
-      if (replacement[i + 1] === '{') {
-        const close = replacement.indexOf('}', i);
-        const name = replacement.slice(i + 2, close < 0 ? undefined : close);
-        const n = re.groupNames.get(name);
-        if (close < 0 || n === undefined) throw new EvaluationFault(`replacement names an unknown group '${name}'`);
-        out += group(n);
-        i = close;
-      } else {
-        // Like Java: the first digit is required, more digits are taken while they still name a group.
-        let n = Number.parseInt(replacement.charAt(i + 1), 10);
-        if (Number.isNaN(n)) throw new EvaluationFault("'$' in a replacement must be followed by a group number; write \\$ for a dollar sign");
-        if (n > re.groupCount) throw new EvaluationFault(`replacement refers to group ${n} but the pattern has ${re.groupCount}`);
-        i++;
-        while (i + 1 < replacement.length && /\d/.test(replacement.charAt(i + 1))) {
-          const longer = n * 10 + Number(replacement.charAt(i + 1));
-          if (longer > re.groupCount) break;
-          n = longer;
-          i++;
-        }
-        out += group(n);
-      }
-    } else {
-      out += c;
+      text += replacement.charAt(i);
+      continue;
     }
+    if (c !== '$') {
+      text += c;
+      continue;
+    }
+    let group: number;
+    if (replacement[i + 1] === '{') {
+      const close = replacement.indexOf('}', i);
+      const name = replacement.slice(i + 2, close < 0 ? undefined : close);
+      const n = re.groupNames.get(name);
+      if (close < 0 || n === undefined) throw new EvaluationFault(`replacement names an unknown group '${name}'`);
+      group = n;
+      i = close;
+    } else {
+      // Like Java: the first digit is required, more digits are taken while they still name a group.
+      group = Number.parseInt(replacement.charAt(i + 1), 10);
+      if (Number.isNaN(group)) throw new EvaluationFault("'$' in a replacement must be followed by a group number; write \\$ for a dollar sign");
+      if (group > re.groupCount) throw new EvaluationFault(`replacement refers to group ${group} but the pattern has ${re.groupCount}`);
+      i++;
+      while (i + 1 < replacement.length && /\d/.test(replacement.charAt(i + 1))) {
+        const longer = group * 10 + Number(replacement.charAt(i + 1));
+        if (longer > re.groupCount) break;
+        group = longer;
+        i++;
+      }
+    }
+    parts.push(text, group);
+    text = '';
   }
+  parts.push(text);
+  return parts;
+}
+
+/** Java `String.replaceAll` with a replacement from parseReplacement; stops as soon as the result is too long. */
+export function regexReplaceAll(input: string, re: CompiledRegex, replacement: Replacement, maxSize: number, charge: Charge): string {
+  checkInput(input);
+  let out = '';
+  let index = 0;
+  for (const caps of matchesOf(re, input, charge)) {
+    const [start = 0, end = 0] = caps;
+    out += input.slice(index, start);
+    for (const part of replacement) {
+      if (typeof part === 'string') out += part;
+      else {
+        const from = caps[part * 2] ?? -1;
+        const to = caps[part * 2 + 1] ?? -1;
+        // An unset group inserts nothing, as in Java.
+        if (from >= 0 && to >= 0) out += input.slice(from, to);
+      }
+    }
+    if (out.length > maxSize) throw new EvaluationFault(`result is longer than ${maxSize} characters`);
+    index = end;
+  }
+  out += input.slice(index);
+  if (out.length > maxSize) throw new EvaluationFault(`result is longer than ${maxSize} characters`);
   return out;
 }
