@@ -2,11 +2,12 @@ import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-// Every lib is importable as @gennaker/<folder>, as in tsconfig.base.json.
-const alias = readdirSync(resolve(__dirname, 'libs')).map((lib) => ({
-  find: `@gennaker/${lib}`,
-  replacement: resolve(__dirname, 'libs', lib, 'src/index.ts'),
-}));
+// Every lib is importable as @gennaker/<folder> (and its test helpers as @gennaker/<folder>/testing),
+// as in tsconfig.base.json.
+const alias = readdirSync(resolve(__dirname, 'libs')).flatMap((lib) => [
+  { find: new RegExp(`^@gennaker/${lib}/testing$`), replacement: resolve(__dirname, 'libs', lib, 'src/testing/index.ts') },
+  { find: new RegExp(`^@gennaker/${lib}$`), replacement: resolve(__dirname, 'libs', lib, 'src/index.ts') },
+]);
 
 export default defineConfig({
   resolve: { alias },

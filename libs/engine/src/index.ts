@@ -10,3 +10,4 @@ export * from './time-window.util';
 export * from './transition';
 export * from './execution-factory';
 export * from './builtin-stages';
+export * from './launcher.port';

@@ -12,7 +12,7 @@ export type EngineMessage =
   | { type: 'CompleteStage'; executionId: string; stageId: string }
   | { type: 'ContinueParentStage'; executionId: string; stageId: string }
   | { type: 'CompleteExecution'; executionId: string }
-  | { type: 'CancelExecution'; executionId: string }
+  | { type: 'CancelExecution'; executionId: string; reason?: string }
   | { type: 'CancelStage'; executionId: string; stageId: string }
   | { type: 'PauseExecution'; executionId: string }
   | { type: 'ResumeExecution'; executionId: string }

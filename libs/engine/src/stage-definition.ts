@@ -107,3 +107,10 @@ export interface TaskImplementation {
   onCancel?(input: TaskInput): Promise<TaskResult | void>;
   onTimeout?(input: TaskInput): Promise<TaskResult | void>;
 }
+
+/** What a feature module contributes to the registry. */
+export interface StagePlugin {
+  name: string;
+  definitions: StageDefinition[];
+  tasks: TaskImplementation[];
+}

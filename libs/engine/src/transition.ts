@@ -98,7 +98,7 @@ export class Transition {
       case 'CompleteExecution':
         return this.completeExecution();
       case 'CancelExecution':
-        return this.cancel(this.execution.cancellationReason ?? undefined);
+        return this.cancel(message.reason);
       case 'CancelStage':
         // Calls tasks' onCancel hooks: I/O, done by the runtime.
         return;
@@ -791,39 +791,8 @@ export class Transition {
   // ---------------------------------------------------------------------------------------------
   // Helpers
 
-  /** Variables a stage's expressions see: upstream outputs, its own context, trigger, parameters, execution. */
   scopeFor(stage: Stage): ExpressionScopeInput {
-    const e = this.execution;
-    const root: Record<string, unknown> = {};
-    const ancestors = ancestorsOf(e, stage);
-    for (let i = ancestors.length - 1; i >= 0; i--) Object.assign(root, (ancestors[i] as Stage).outputs);
-    Object.assign(root, stage.initialContext);
-    root['trigger'] = e.trigger;
-    root['parameters'] = parametersOf(e);
-    root['execution'] = {
-      id: e.id,
-      type: e.type,
-      application: e.application,
-      name: e.name,
-      pipelineConfigId: e.pipelineConfigId,
-      status: e.status,
-      startTime: e.startTime,
-      buildTime: e.buildTime,
-      trigger: e.trigger,
-    };
-    return {
-      root,
-      stages: e.stages.map((s) => ({
-        id: s.id,
-        refId: s.refId,
-        name: s.name,
-        type: s.type,
-        status: s.status,
-        context: s.context,
-        outputs: s.outputs,
-      })),
-      pipelineIds: this.deps.pipelineIds,
-    };
+    return expressionScope(this.execution, stage, this.deps.pipelineIds);
   }
 
   private recordError(stage: Stage, error: StageError): void {
@@ -871,6 +840,40 @@ export class Transition {
     });
     task.status = status;
   }
+}
+
+/** Variables a stage's expressions see: upstream outputs, its own context, trigger, parameters, execution. */
+export function expressionScope(e: Execution, stage: Stage, pipelineIds?: Record<string, string>): ExpressionScopeInput {
+  const root: Record<string, unknown> = {};
+  const ancestors = ancestorsOf(e, stage);
+  for (let i = ancestors.length - 1; i >= 0; i--) Object.assign(root, (ancestors[i] as Stage).outputs);
+  Object.assign(root, stage.initialContext);
+  root['trigger'] = e.trigger;
+  root['parameters'] = parametersOf(e);
+  root['execution'] = {
+    id: e.id,
+    type: e.type,
+    application: e.application,
+    name: e.name,
+    pipelineConfigId: e.pipelineConfigId,
+    status: e.status,
+    startTime: e.startTime,
+    buildTime: e.buildTime,
+    trigger: e.trigger,
+  };
+  return {
+    root,
+    stages: e.stages.map((s) => ({
+      id: s.id,
+      refId: s.refId,
+      name: s.name,
+      type: s.type,
+      status: s.status,
+      context: s.context,
+      outputs: s.outputs,
+    })),
+    pipelineIds,
+  };
 }
 
 /** Builds the input a task implementation receives. */

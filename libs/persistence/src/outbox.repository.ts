@@ -84,14 +84,14 @@ export class OutboxRepository {
   }
 
   /** Drops an execution's pending messages (it finished: nothing of it may run any more). */
-  async deleteForExecution(m: EntityManager, executionId: string, keepIds: string[]): Promise<string[]> {
+  async deleteForExecution(m: EntityManager, executionId: string, keepIds: string[]): Promise<Array<{ id: string; queue: string }>> {
     const rows = returnedRows(
       await m.query(
         `DELETE FROM outbox WHERE execution_id = $1 AND NOT (id = ANY($2)) AND type <> 'CancelStage' RETURNING id, queue`,
         [executionId, keepIds],
       ),
     );
-    return rows.map((r) => String(r['id']));
+    return rows.map((r) => ({ id: String(r['id']), queue: String(r['queue']) }));
   }
 
   /** Rows never handed to BullMQ (the writer could not reach Redis, or crashed first). */

@@ -1,0 +1,21 @@
+import { platformModules } from '@gennaker/platform';
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ApplicationsController } from './controllers/applications.controller';
+import { ExecutionsController } from './controllers/executions.controller';
+import { HealthController } from './controllers/health.controller';
+import { OpenApiController } from './controllers/openapi.controller';
+import { PipelinesController } from './controllers/pipelines.controller';
+import { TasksController } from './controllers/tasks.controller';
+import { AuthGuard } from './http/auth.guard';
+import { ErrorFilter } from './http/error.filter';
+
+@Module({
+  imports: [...(platformModules({ worker: false }) ?? [])],
+  controllers: [HealthController, ApplicationsController, PipelinesController, ExecutionsController, TasksController, OpenApiController],
+  providers: [
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_FILTER, useClass: ErrorFilter },
+  ],
+})
+export class ApiModule {}

@@ -1,0 +1,30 @@
+import { InputError } from '@gennaker/common';
+
+/** `?limit=`: default 50, at most 500. */
+export function parseLimit(raw: unknown): number {
+  if (raw === undefined || raw === '') return 50;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 500) throw new InputError('limit must be an integer from 1 to 500', [{ pointer: '/limit', message: 'must be an integer from 1 to 500' }]);
+  return n;
+}
+
+export function encodeCursor(c: { buildTime: number; id: string } | null): string | null {
+  return c ? Buffer.from(JSON.stringify([c.buildTime, c.id])).toString('base64url') : null;
+}
+
+export function decodeCursor(raw: unknown): { buildTime: number; id: string } | null {
+  if (raw === undefined || raw === '') return null;
+  try {
+    const v = JSON.parse(Buffer.from(String(raw), 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string') return { buildTime: v[0], id: v[1] };
+  } catch {
+    // fall through
+  }
+  throw new InputError('cursor is not one this API gave out', [{ pointer: '/cursor', message: 'invalid cursor' }]);
+}
+
+export function queryString(raw: unknown, name: string): string | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string') throw new InputError(`${name} must be given once`, [{ pointer: `/${name}`, message: 'must be a single value' }]);
+  return raw === '' ? undefined : raw;
+}

@@ -1,0 +1,71 @@
+import type { Execution, Stage } from '@gennaker/engine';
+import type { ExecutionSummary } from '@gennaker/persistence';
+
+const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+
+export function stageView(s: Stage) {
+  return {
+    id: s.id,
+    refId: s.refId,
+    type: s.type,
+    name: s.name,
+    status: s.status,
+    requisiteStageRefIds: s.requisiteStageRefIds,
+    parentStageId: s.parentStageId,
+    syntheticStageOwner: s.syntheticStageOwner,
+    context: s.context,
+    outputs: s.outputs,
+    startTime: iso(s.startTime),
+    endTime: iso(s.endTime),
+    tasks: s.tasks.map((t) => ({
+      id: t.id,
+      name: t.name,
+      status: t.status,
+      startTime: iso(t.startTime),
+      endTime: iso(t.endTime),
+      ...(t.lastError ? { lastError: t.lastError, attempts: t.attempts } : {}),
+    })),
+    ...(s.error ? { error: { ...s.error, time: iso(s.error.time) } } : {}),
+    ...(s.lastModified ? { lastModified: { user: s.lastModified.user, time: iso(s.lastModified.time) } } : {}),
+  };
+}
+
+export function executionView(e: Execution) {
+  return {
+    id: e.id,
+    type: e.type,
+    application: e.application,
+    pipelineId: e.pipelineConfigId,
+    name: e.name,
+    status: e.status,
+    trigger: e.trigger,
+    buildTime: iso(e.buildTime),
+    startTime: iso(e.startTime),
+    endTime: iso(e.endTime),
+    canceled: e.canceled,
+    canceledBy: e.canceledBy,
+    cancellationReason: e.cancellationReason,
+    paused: e.paused ? { ...e.paused, pauseTime: iso(e.paused.pauseTime), resumeTime: iso(e.paused.resumeTime) } : null,
+    parentExecutionId: e.parentExecutionId,
+    limitConcurrent: e.limitConcurrent,
+    keepWaitingPipelines: e.keepWaitingPipelines,
+    stages: [...e.stages].sort((a, b) => a.seq - b.seq).map(stageView),
+  };
+}
+
+export function executionSummaryView(e: ExecutionSummary) {
+  return {
+    id: e.id,
+    type: e.type,
+    application: e.application,
+    pipelineId: e.pipelineConfigId,
+    name: e.name,
+    status: e.status,
+    trigger: e.trigger,
+    buildTime: iso(e.buildTime),
+    startTime: iso(e.startTime),
+    endTime: iso(e.endTime),
+    canceled: e.canceled,
+    stages: e.stages.map((s) => ({ ...s, startTime: iso(s.startTime), endTime: iso(s.endTime) })),
+  };
+}

@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { WorkerModule } from './worker.module';
+
+export async function bootstrap(): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn', 'log'] });
+  app.enableShutdownHooks();
+  return app;
+}
+
+if (require.main === module) {
+  bootstrap()
+    .then(() => console.log(`gennaker worker ${process.pid} started`))
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
+}

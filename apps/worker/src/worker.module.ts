@@ -1,0 +1,6 @@
+import { platformModules } from '@gennaker/platform';
+import { Module } from '@nestjs/common';
+
+/** The engine: queue processors, task runners, housekeeping. Add processes to scale out. */
+@Module({ imports: [...(platformModules({ worker: true }) ?? [])] })
+export class WorkerModule {}

@@ -1,0 +1,298 @@
+/**
+ * The OpenAPI 3.1 document of Gennaker's HTTP API (the contract of API.md). The API serves it at
+ * /api/v1/openapi.json; the typed client used by the UI and the CLI is generated from it.
+ */
+type Schema = Record<string, unknown>;
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Schema, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const errors = {
+  '400': { $ref: '#/components/responses/BadRequest' },
+  '401': { $ref: '#/components/responses/Unauthorized' },
+  '403': { $ref: '#/components/responses/Forbidden' },
+  '404': { $ref: '#/components/responses/NotFound' },
+};
+const idParam = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
+const body = (schema: Schema, required = true) => ({ required, content: { 'application/json': { schema } } });
+
+const STATUS = {
+  type: 'string',
+  enum: ['NOT_STARTED', 'BUFFERED', 'RUNNING', 'PAUSED', 'SUSPENDED', 'SUCCEEDED', 'FAILED_CONTINUE', 'TERMINAL', 'CANCELED', 'STOPPED', 'SKIPPED', 'REDIRECT'],
+};
+const TIME = { type: ['string', 'null'], format: 'date-time' };
+
+export function openApiDocument(): Schema {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Gennaker API',
+      version: '1',
+      description: 'Continuous delivery orchestration: applications, pipelines, executions, clusters, triggers and canaries.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      responses: {
+        BadRequest: json(ref('Error'), 'Invalid input; each detail names the field by JSON pointer'),
+        Unauthorized: json(ref('Error'), 'Missing or invalid token'),
+        Forbidden: json(ref('Error'), 'Signed in, but not allowed'),
+        NotFound: json(ref('Error'), 'No such resource'),
+        Conflict: json(ref('Error'), 'Conflicts with the current state (a stale version, a finished execution...)'),
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message', 'details'],
+              properties: {
+                code: { type: 'string', enum: ['VALIDATION_FAILED', 'NOT_FOUND', 'CONFLICT', 'UNAUTHORIZED', 'FORBIDDEN', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'UNAVAILABLE', 'INTERNAL'] },
+                message: { type: 'string' },
+                details: { type: 'array', items: { type: 'object', required: ['pointer', 'message'], properties: { pointer: { type: 'string' }, message: { type: 'string' } } } },
+              },
+            },
+          },
+        },
+        Health: {
+          type: 'object',
+          required: ['status', 'postgres', 'redis'],
+          properties: { status: { enum: ['ok', 'degraded'] }, postgres: { enum: ['up', 'down'] }, redis: { enum: ['up', 'down'] } },
+        },
+        Application: {
+          type: 'object',
+          required: ['name'],
+          properties: {
+            name: { type: 'string', pattern: '^[a-z][a-z0-9]{0,62}$' },
+            email: { type: ['string', 'null'] },
+            description: { type: ['string', 'null'] },
+            permissions: { type: ['object', 'null'], properties: { READ: { type: 'array', items: { type: 'string' } }, WRITE: { type: 'array', items: { type: 'string' } }, EXECUTE: { type: 'array', items: { type: 'string' } } } },
+            pipelinesRepo: { type: ['object', 'null'], properties: { url: { type: 'string' }, branch: { type: 'string' }, path: { type: 'string' } }, required: ['url'] },
+            createdAt: { type: 'string', format: 'date-time', readOnly: true },
+            updatedAt: { type: 'string', format: 'date-time', readOnly: true },
+          },
+        },
+        ApplicationList: { type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: ref('Application') }, nextCursor: { type: ['string', 'null'] } } },
+        Pipeline: {
+              type: 'object',
+              description: "A pipeline in Spinnaker's JSON shape; the full schema is served at /api/v1/schemas/pipeline.json",
+              required: ['application', 'name', 'stages'],
+              properties: {
+                id: { type: 'string' },
+                application: { type: 'string' },
+                name: { type: 'string' },
+                version: { type: 'integer', description: 'The version this change is based on (optimistic concurrency)' },
+                stages: { type: 'array', items: { type: 'object', required: ['refId', 'type'], properties: { refId: { type: 'string' }, type: { type: 'string' }, name: { type: 'string' }, requisiteStageRefIds: { type: 'array', items: { type: 'string' } } }, additionalProperties: true } },
+                triggers: { type: 'array', items: { type: 'object', additionalProperties: true } },
+                parameterConfig: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              },
+              additionalProperties: true,
+        },
+        StoredPipeline: {
+          allOf: [
+            ref('Pipeline'),
+            {
+              type: 'object',
+              required: ['id', 'version'],
+              properties: {
+                id: { type: 'string' },
+                version: { type: 'integer' },
+                updateTs: { type: 'string', format: 'date-time' },
+                createTs: { type: 'string', format: 'date-time' },
+                lastModifiedBy: { type: ['string', 'null'] },
+                managedBy: { type: ['object', 'null'], properties: { url: { type: 'string' }, branch: { type: 'string' }, path: { type: 'string' }, file: { type: 'string' } } },
+              },
+            },
+          ],
+        },
+        Revision: {
+          type: 'object',
+          required: ['version', 'action', 'createdAt', 'pipeline'],
+          properties: { version: { type: 'integer' }, action: { enum: ['create', 'update', 'delete', 'restore', 'sync'] }, author: { type: ['string', 'null'] }, createdAt: { type: 'string', format: 'date-time' }, pipeline: { type: 'object', additionalProperties: true } },
+        },
+        StageType: {
+          type: 'object',
+          required: ['type'],
+          properties: { type: { type: 'string' }, aliases: { type: 'array', items: { type: 'string' } }, label: { type: 'string' }, description: { type: 'string' }, contextSchema: { type: 'object', additionalProperties: true } },
+        },
+        ExecutionStatus: STATUS,
+        Task: {
+          type: 'object',
+          required: ['id', 'name', 'status'],
+          properties: { id: { type: 'string' }, name: { type: 'string' }, status: STATUS, startTime: TIME, endTime: TIME, lastError: { type: 'string' }, attempts: { type: 'integer' } },
+        },
+        StageError: {
+          type: 'object',
+          required: ['message', 'source'],
+          properties: { message: { type: 'string' }, source: { type: 'string' }, code: { type: 'string' }, time: TIME, details: { type: 'array', items: { type: 'object', properties: { pointer: { type: 'string' }, message: { type: 'string' } } } } },
+        },
+        Stage: {
+          type: 'object',
+          required: ['id', 'refId', 'type', 'name', 'status', 'requisiteStageRefIds', 'parentStageId', 'syntheticStageOwner', 'context', 'outputs', 'startTime', 'endTime', 'tasks'],
+          properties: {
+            id: { type: 'string' },
+            refId: { type: 'string' },
+            type: { type: 'string' },
+            name: { type: 'string' },
+            status: STATUS,
+            requisiteStageRefIds: { type: 'array', items: { type: 'string' } },
+            parentStageId: { type: ['string', 'null'] },
+            syntheticStageOwner: { type: ['string', 'null'], enum: ['STAGE_BEFORE', 'STAGE_AFTER', null] },
+            context: { type: 'object', additionalProperties: true },
+            outputs: { type: 'object', additionalProperties: true },
+            startTime: TIME,
+            endTime: TIME,
+            tasks: { type: 'array', items: ref('Task') },
+            error: ref('StageError'),
+            lastModified: { type: 'object', properties: { user: { type: 'string' }, time: TIME } },
+          },
+        },
+        Execution: {
+          type: 'object',
+          required: ['id', 'type', 'application', 'pipelineId', 'name', 'status', 'trigger', 'startTime', 'endTime', 'stages'],
+          properties: {
+            id: { type: 'string' },
+            type: { enum: ['PIPELINE', 'ORCHESTRATION'] },
+            application: { type: 'string' },
+            pipelineId: { type: ['string', 'null'] },
+            name: { type: 'string' },
+            status: STATUS,
+            trigger: { type: 'object', additionalProperties: true },
+            buildTime: TIME,
+            startTime: TIME,
+            endTime: TIME,
+            canceled: { type: 'boolean' },
+            canceledBy: { type: ['string', 'null'] },
+            cancellationReason: { type: ['string', 'null'] },
+            paused: { type: ['object', 'null'], additionalProperties: true },
+            parentExecutionId: { type: ['string', 'null'] },
+            stages: { type: 'array', items: ref('Stage') },
+          },
+        },
+        ExecutionSummary: {
+          type: 'object',
+          required: ['id', 'application', 'name', 'status', 'stages'],
+          properties: {
+            id: { type: 'string' },
+            type: { enum: ['PIPELINE', 'ORCHESTRATION'] },
+            application: { type: 'string' },
+            pipelineId: { type: ['string', 'null'] },
+            name: { type: 'string' },
+            status: STATUS,
+            trigger: { type: 'object', additionalProperties: true },
+            buildTime: TIME,
+            startTime: TIME,
+            endTime: TIME,
+            stages: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, refId: { type: 'string' }, name: { type: 'string' }, type: { type: 'string' }, status: STATUS, startTime: TIME, endTime: TIME, parentStageId: { type: ['string', 'null'] } } } },
+          },
+        },
+        ExecutionList: { type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: ref('ExecutionSummary') }, nextCursor: { type: ['string', 'null'] } } },
+        StartExecution: {
+          type: 'object',
+          properties: { parameters: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } }, artifacts: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+        },
+        Accepted: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+        Orchestration: {
+          type: 'object',
+          required: ['job'],
+          properties: { description: { type: 'string' }, job: { type: 'array', minItems: 1, items: { type: 'object', required: ['type'], properties: { type: { type: 'string' } }, additionalProperties: true } } },
+        },
+        StagePatch: {
+          type: 'object',
+          properties: { judgmentStatus: { enum: ['continue', 'stop'] }, judgmentInput: { type: 'string' }, skipRemainingWait: { const: true } },
+        },
+      },
+    },
+    paths: {
+      '/api/v1/health': { get: { operationId: 'health', security: [], responses: { '200': json(ref('Health')), '503': json(ref('Health'), 'A backing service is down') } } },
+      '/api/v1/openapi.json': { get: { operationId: 'openApi', security: [], responses: { '200': json({ type: 'object' }) } } },
+      '/api/v1/schemas/pipeline.json': { get: { operationId: 'pipelineSchema', security: [], responses: { '200': json({ type: 'object' }, 'The JSON Schema of a pipeline document') } } },
+      '/api/v1/stage-types': { get: { operationId: 'listStageTypes', responses: { '200': json({ type: 'array', items: ref('StageType') }) } } },
+      '/api/v1/applications': {
+        get: { operationId: 'listApplications', responses: { '200': json(ref('ApplicationList')), ...errors } },
+        post: { operationId: 'createApplication', requestBody: body(ref('Application')), responses: { '201': json(ref('Application'), 'Created'), '409': { $ref: '#/components/responses/Conflict' }, ...errors } },
+      },
+      '/api/v1/applications/{app}': {
+        parameters: [idParam('app', 'Application name')],
+        get: { operationId: 'getApplication', responses: { '200': json(ref('Application')), ...errors } },
+        put: { operationId: 'updateApplication', requestBody: body(ref('Application')), responses: { '200': json(ref('Application')), ...errors } },
+        delete: { operationId: 'deleteApplication', responses: { '204': { description: 'Deleted' }, ...errors } },
+      },
+      '/api/v1/applications/{app}/pipelines': {
+        parameters: [idParam('app', 'Application name')],
+        get: { operationId: 'listPipelines', responses: { '200': json({ type: 'array', items: ref('StoredPipeline') }), ...errors } },
+      },
+      '/api/v1/applications/{app}/tasks': {
+        parameters: [idParam('app', 'Application name')],
+        post: { operationId: 'runOrchestration', requestBody: body(ref('Orchestration')), responses: { '202': json(ref('Accepted'), 'Accepted'), ...errors } },
+      },
+      '/api/v1/pipelines': {
+        post: {
+          operationId: 'savePipeline',
+          description: 'Creates or updates (by id, else by application and name). A stale `version` answers 409.',
+          requestBody: body(ref('Pipeline')),
+          responses: { '200': json(ref('StoredPipeline'), 'Updated'), '201': json(ref('StoredPipeline'), 'Created'), '409': { $ref: '#/components/responses/Conflict' }, ...errors },
+        },
+      },
+      '/api/v1/pipelines/validate': {
+        post: { operationId: 'validatePipeline', requestBody: body(ref('Pipeline')), responses: { '200': json({ type: 'object', properties: { valid: { const: true } } }), ...errors } },
+      },
+      '/api/v1/pipelines/{id}': {
+        parameters: [idParam('id', 'Pipeline id')],
+        get: { operationId: 'getPipeline', responses: { '200': json(ref('StoredPipeline')), ...errors } },
+        delete: { operationId: 'deletePipeline', responses: { '204': { description: 'Deleted' }, '409': { $ref: '#/components/responses/Conflict' }, ...errors } },
+      },
+      '/api/v1/pipelines/{id}/history': {
+        parameters: [idParam('id', 'Pipeline id')],
+        get: { operationId: 'pipelineHistory', responses: { '200': json({ type: 'array', items: ref('Revision') }, 'Revisions, newest first'), ...errors } },
+      },
+      '/api/v1/pipelines/{id}/history/{version}/restore': {
+        parameters: [idParam('id', 'Pipeline id'), { name: 'version', in: 'path', required: true, schema: { type: 'integer' } }],
+        post: { operationId: 'restorePipeline', responses: { '200': json(ref('StoredPipeline')), ...errors } },
+      },
+      '/api/v1/pipelines/{id}/executions': {
+        parameters: [idParam('id', 'Pipeline id')],
+        post: { operationId: 'startExecution', requestBody: body(ref('StartExecution'), false), responses: { '202': json(ref('Accepted'), 'Accepted'), '409': { $ref: '#/components/responses/Conflict' }, ...errors } },
+      },
+      '/api/v1/executions': {
+        get: {
+          operationId: 'listExecutions',
+          parameters: [
+            { name: 'application', in: 'query', schema: { type: 'string' } },
+            { name: 'pipelineId', in: 'query', schema: { type: 'string' } },
+            { name: 'status', in: 'query', schema: { type: 'string' }, description: 'Comma-separated statuses' },
+            { name: 'type', in: 'query', schema: { enum: ['PIPELINE', 'ORCHESTRATION'] } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
+            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: { '200': json(ref('ExecutionList')), ...errors },
+        },
+      },
+      '/api/v1/executions/{id}': { parameters: [idParam('id', 'Execution id')], get: { operationId: 'getExecution', responses: { '200': json(ref('Execution')), ...errors } } },
+      '/api/v1/executions/{id}/events': {
+        parameters: [idParam('id', 'Execution id')],
+        get: { operationId: 'executionEvents', description: 'Server-sent events: `snapshot` (the execution), `status` (one per status change).', responses: { '200': { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors } },
+      },
+      '/api/v1/executions/{id}/cancel': {
+        parameters: [idParam('id', 'Execution id')],
+        put: { operationId: 'cancelExecution', requestBody: body({ type: 'object', properties: { reason: { type: 'string' } } }, false), responses: { '202': json(ref('Execution'), 'Canceled'), '409': { $ref: '#/components/responses/Conflict' }, ...errors } },
+      },
+      '/api/v1/executions/{id}/pause': { parameters: [idParam('id', 'Execution id')], put: { operationId: 'pauseExecution', responses: { '202': json(ref('Execution')), '409': { $ref: '#/components/responses/Conflict' }, ...errors } } },
+      '/api/v1/executions/{id}/resume': { parameters: [idParam('id', 'Execution id')], put: { operationId: 'resumeExecution', responses: { '202': json(ref('Execution')), '409': { $ref: '#/components/responses/Conflict' }, ...errors } } },
+      '/api/v1/executions/{id}/stages/{stageId}': {
+        parameters: [idParam('id', 'Execution id'), idParam('stageId', 'Stage id')],
+        patch: { operationId: 'patchStage', description: 'Manual judgment, or skip the rest of a wait.', requestBody: body(ref('StagePatch')), responses: { '202': json(ref('Execution')), '409': { $ref: '#/components/responses/Conflict' }, ...errors } },
+      },
+      '/api/v1/executions/{id}/stages/{stageId}/restart': {
+        parameters: [idParam('id', 'Execution id'), idParam('stageId', 'Stage id')],
+        put: { operationId: 'restartStage', responses: { '202': json(ref('Execution')), '409': { $ref: '#/components/responses/Conflict' }, ...errors } },
+      },
+      '/api/v1/executions/{id}/stages/{stageId}/skip': {
+        parameters: [idParam('id', 'Execution id'), idParam('stageId', 'Stage id')],
+        put: { operationId: 'skipStage', responses: { '202': json(ref('Execution')), '409': { $ref: '#/components/responses/Conflict' }, ...errors } },
+      },
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import { ConfigsModule } from '@gennaker/configs';
+import { RuntimeModule } from '@gennaker/runtime';
+import { CORE_STAGES, CoreStagesModule } from '@gennaker/stages';
+import type { DynamicModule } from '@nestjs/common';
+
+/**
+ * The modules every Gennaker process loads. api and worker get the same stage registry, so a
+ * pipeline the api accepts is one the worker can run.
+ */
+export function platformModules(options: { worker: boolean }): DynamicModule['imports'] {
+  return [
+    RuntimeModule.forRoot({
+      worker: options.worker,
+      pluginModules: [CoreStagesModule],
+      pluginTokens: [CORE_STAGES],
+    }),
+    ConfigsModule,
+  ];
+}

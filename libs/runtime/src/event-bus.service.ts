@@ -1,0 +1,85 @@
+import type { EngineEvent } from '@gennaker/engine';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { redisOptions } from './redis.util';
+import type { RuntimeSettings } from './settings';
+import { RUNTIME_SETTINGS } from './tokens';
+
+type Listener = (event: EngineEvent) => void;
+
+/**
+ * Status changes over Redis pub/sub, for live views (SSE) and for aborting a task in flight on
+ * another worker when its execution is canceled. Losing an event loses nothing: Postgres has the
+ * state, and readers re-read it.
+ */
+@Injectable()
+export class EventBus implements OnModuleDestroy {
+  private readonly log = new Logger(EventBus.name);
+  private readonly pub: Redis;
+  private sub: Redis | null = null;
+  private readonly listeners = new Set<Listener>();
+  private readonly cancelListeners = new Set<(executionId: string) => void>();
+  private readonly eventsChannel: string;
+  private readonly cancelChannel: string;
+
+  constructor(@Inject(RUNTIME_SETTINGS) private readonly settings: RuntimeSettings) {
+    this.pub = new Redis({ ...redisOptions(settings.redisUrl), lazyConnect: false, maxRetriesPerRequest: 1 });
+    this.pub.on('error', () => undefined);
+    this.eventsChannel = `${settings.queuePrefix}:events`;
+    this.cancelChannel = `${settings.queuePrefix}:cancel`;
+  }
+
+  async publish(events: EngineEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.pub.publish(this.eventsChannel, JSON.stringify(events)).catch((err: unknown) => {
+      this.log.debug(`events not published: ${String(err)}`);
+    });
+  }
+
+  /** For health checks. */
+  async ping(): Promise<void> {
+    await this.pub.ping();
+  }
+
+  async publishCancel(executionId: string): Promise<void> {
+    await this.pub.publish(this.cancelChannel, executionId).catch(() => undefined);
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.ensureSubscriber();
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onCancel(listener: (executionId: string) => void): () => void {
+    this.ensureSubscriber();
+    this.cancelListeners.add(listener);
+    return () => this.cancelListeners.delete(listener);
+  }
+
+  private ensureSubscriber(): void {
+    if (this.sub) return;
+    const sub = new Redis({ ...redisOptions(this.settings.redisUrl), maxRetriesPerRequest: null });
+    sub.on('error', () => undefined);
+    sub.on('message', (channel: string, payload: string) => {
+      if (channel === this.cancelChannel) {
+        for (const l of this.cancelListeners) l(payload);
+        return;
+      }
+      let events: EngineEvent[];
+      try {
+        events = JSON.parse(payload) as EngineEvent[];
+      } catch {
+        return;
+      }
+      for (const e of events) for (const l of this.listeners) l(e);
+    });
+    void sub.subscribe(this.eventsChannel, this.cancelChannel).catch(() => undefined);
+    this.sub = sub;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.pub.disconnect();
+    this.sub?.disconnect();
+  }
+}

@@ -1,0 +1,12 @@
+import { EXECUTION_LAUNCHER, type ExecutionLauncher } from '@gennaker/engine';
+import { Module } from '@nestjs/common';
+import { coreStagesPlugin } from './core-stages.plugin';
+
+export const CORE_STAGES = Symbol('CORE_STAGES');
+
+/** Provides the core stage plugin; the launcher comes from the (global) runtime module. */
+@Module({
+  providers: [{ provide: CORE_STAGES, inject: [EXECUTION_LAUNCHER], useFactory: (launcher: ExecutionLauncher) => coreStagesPlugin({ launcher }) }],
+  exports: [CORE_STAGES],
+})
+export class CoreStagesModule {}
