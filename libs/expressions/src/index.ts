@@ -6,3 +6,4 @@ export { evaluateExpression } from './expression';
 export type { EvaluationResult, ExpressionError } from './template';
 export { containsExpression, evaluateTemplate } from './template';
 export { evaluateObject, findExpressionSyntaxErrors } from './evaluate-object';
+export { evaluateCondition } from './condition';

@@ -75,7 +75,7 @@ export function ownData(container: Record<string, unknown> | unknown[], key: str
   return { value: descriptor.value === undefined ? null : descriptor.value };
 }
 
-/** Own enumerable keys of a map, refusing none: keys are only read here, never followed. */
+/** Own enumerable keys of a map. Listing a key such as 'constructor' is harmless; following it is what readOwn refuses. */
 export function mapKeys(map: Record<string, unknown>): string[] {
   return Object.keys(map);
 }
