@@ -26,11 +26,12 @@ export default [
           depConstraints: [
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'], bannedExternalImports: IO_PACKAGES },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:util'], bannedExternalImports: IO_PACKAGES },
-            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:data-access'] },
-            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:data-access', 'type:feature'] },
+            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:data-access', 'type:testkit'] },
+            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:data-access', 'type:feature', 'type:testkit'] },
+            { sourceTag: 'type:testkit', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:data-access', 'type:feature', 'type:client', 'type:testkit'] },
             { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:util', 'type:client'] },
             { sourceTag: 'type:ui', onlyDependOnLibsWithTags: ['type:client', 'type:util', 'type:domain'], bannedExternalImports: ['@nestjs/*', 'typeorm', 'bullmq', 'ioredis', 'pg', '@aws-sdk/*'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:data-access', 'type:feature', 'type:client'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:data-access', 'type:feature', 'type:client', 'type:testkit'] },
           ],
         },
       ],
@@ -48,6 +49,21 @@ export default [
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+    },
+  },
+  {
+    // Node's I/O modules are not npm packages, so the boundary rule cannot ban them: do it here.
+    files: ['libs/{pipeline,expressions,engine,canary,cloud,common}/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'fs/*', 'http', 'https', 'net', 'child_process', 'dgram', 'dns', 'tls', 'worker_threads', 'cluster'], message: 'domain libs do no I/O: put it in an adapter behind a port' },
+          ],
+        },
+      ],
     },
   },
   {
