@@ -1,1 +1,3 @@
 export * from './openapi-document';
+export * from './client';
+export type { paths, components, operations } from './generated/schema';

@@ -20,6 +20,8 @@ export type EngineMessage =
   | { type: 'SkipStage'; executionId: string; stageId: string }
   /** A child execution (pipeline stage) finished: wake the parent's polling task now. */
   | { type: 'ChildExecutionComplete'; executionId: string; stageId: string; childExecutionId: string }
+  /** An execution reached a final status: for pipeline triggers, notifications, metrics. */
+  | { type: 'ExecutionFinished'; executionId: string }
   /** Start BUFFERED executions of a pipeline when capacity frees up. */
   | { type: 'StartWaitingExecutions'; pipelineConfigId: string; executionId?: undefined };
 

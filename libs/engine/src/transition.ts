@@ -115,6 +115,9 @@ export class Transition {
       case 'StartWaitingExecutions':
         // Concerns several executions: handled by the runtime with freeSlots().
         return;
+      case 'ExecutionFinished':
+        // Calls the runtime's listeners (triggers, notifications): I/O.
+        return;
     }
   }
 
@@ -160,6 +163,7 @@ export class Transition {
     if (e.paused && e.paused.resumeTime === null) this.closePause();
     e.endTime = this.deps.now;
     this.setExecutionStatus(status);
+    this.send({ type: 'ExecutionFinished', executionId: e.id });
     if (e.pipelineConfigId) this.send({ type: 'StartWaitingExecutions', pipelineConfigId: e.pipelineConfigId });
     if (e.parentExecutionId && e.parentStageId) {
       this.send({

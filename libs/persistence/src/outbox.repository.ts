@@ -87,7 +87,7 @@ export class OutboxRepository {
   async deleteForExecution(m: EntityManager, executionId: string, keepIds: string[]): Promise<Array<{ id: string; queue: string }>> {
     const rows = returnedRows(
       await m.query(
-        `DELETE FROM outbox WHERE execution_id = $1 AND NOT (id = ANY($2)) AND type <> 'CancelStage' RETURNING id, queue`,
+        `DELETE FROM outbox WHERE execution_id = $1 AND NOT (id = ANY($2)) AND type NOT IN ('CancelStage', 'ExecutionFinished') RETURNING id, queue`,
         [executionId, keepIds],
       ),
     );

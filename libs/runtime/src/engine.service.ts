@@ -74,8 +74,31 @@ export class EngineService {
     @Inject(EventBus) private readonly events: EventBus,
   ) {}
 
+  private readonly finishListeners: Array<(execution: Execution) => Promise<void>> = [];
+
+  /**
+   * Registers a listener called (at least once) for every execution that reaches a final status:
+   * pipeline triggers, notifications. A listener that throws is called again later.
+   */
+  onExecutionFinished(listener: (execution: Execution) => Promise<void>): void {
+    this.finishListeners.push(listener);
+  }
+
+  async handleFinished(outboxId: string, executionId: string): Promise<void> {
+    const execution = await this.executions.load(executionId);
+    if (execution && this.finishListeners.length > 0) {
+      if (!(await this.outbox.exists(outboxId))) return;
+      await Promise.all(this.finishListeners.map((l) => l(execution)));
+    }
+    await this.ds.transaction((m) => this.outbox.take(m, outboxId));
+  }
+
   /** Handles one delivered engine message (a BullMQ job). */
   async handleMessage(outboxId: string, message: EngineMessage): Promise<void> {
+    if (message.type === 'ExecutionFinished') {
+      await this.handleFinished(outboxId, message.executionId);
+      return;
+    }
     if (message.type === 'StartWaitingExecutions') {
       await this.startWaiting(outboxId, message.pipelineConfigId);
       return;

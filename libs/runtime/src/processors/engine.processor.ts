@@ -16,6 +16,8 @@ export async function processEngineJob(engine: EngineService, tasks: TaskRunner,
       return tasks.runTask(outboxId, message);
     case 'CancelStage':
       return tasks.cancelStage(outboxId, message);
+    case 'ExecutionFinished':
+      return engine.handleFinished(outboxId, message.executionId);
     case 'StartExecution':
     case 'StartStage':
     case 'CompleteTask':
@@ -33,6 +35,8 @@ export async function processEngineJob(engine: EngineService, tasks: TaskRunner,
   }
 }
 
+// Four processors in one file on purpose: they differ only in their queue and concurrency, and
+// a file each would hide that (STYLE.md's one-class-per-file, traded for clarity).
 @Processor('engine', { concurrency: settings.engineConcurrency, lockDuration: settings.jobLockMs, stalledInterval: Math.max(1000, settings.jobLockMs) })
 export class EngineProcessor extends WorkerHost {
   constructor(@Inject(EngineService) private readonly engine: EngineService, @Inject(TaskRunner) private readonly tasks: TaskRunner) {
