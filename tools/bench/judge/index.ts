@@ -87,6 +87,13 @@ const p99 = round(percentile(times, 99));
 const mean = round(times.reduce((a, b) => a + b, 0) / times.length);
 
 console.log(`judge: ${METRICS} metrics x ${POINTS} points, ${RUNS} runs after ${WARMUP_RUNS} warm-up runs`);
-console.log(`result: score ${last.score}, ${last.classification}; ${last.metrics.filter((m) => m.classification !== 'Pass').length} metrics not Pass`);
+const labels = new Map<string, number>();
+for (const m of last.metrics) labels.set(m.classification, (labels.get(m.classification) ?? 0) + 1);
+console.log(`result: score ${last.score}, ${last.classification}; metrics: ${[...labels].map(([label, n]) => `${n} ${label}`).join(', ')}`);
+// A metric in Error is judged in microseconds: timings would flatter a broken judge.
+if (labels.has('Error')) {
+  console.error(last.metrics.filter((m) => m.classification === 'Error').map((m) => `${m.name}: ${m.reason}`).join('\n'));
+  process.exitCode = 1;
+}
 console.log(`per run: p50 ${p50} ms, p99 ${p99} ms, mean ${mean} ms (target <= ${TARGET_MS} ms)`);
 console.log(JSON.stringify({ bench: 'judge', metrics: METRICS, points: POINTS, runs: RUNS, p50Ms: p50, p99Ms: p99, meanMs: mean, targetMs: TARGET_MS }));
