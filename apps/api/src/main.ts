@@ -1,15 +1,30 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { json } from 'express';
+import { InputError } from '@gennaker/common';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import { ApiModule } from './app.module';
+import { toErrorResponse } from './http/error.filter';
+
+/** Body-parser errors happen before Nest's filters; answer them in the same error shape. */
+function bodyErrors(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  const { status, body } = toErrorResponse(err);
+  res.status(status).json(body);
+}
+
+/** RFC 8259: JSON text must not start with a byte-order mark; say so instead of guessing. */
+function refuseBom(_req: Request, _res: Response, buf: Buffer): void {
+  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+    throw new InputError('the body starts with a byte-order mark; send plain UTF-8 JSON', [{ pointer: '', message: 'byte-order mark not allowed' }]);
+  }
+}
 
 /** Starts the API: REST under /api/v1, server-sent events, webhooks. Never runs a stage. */
 export async function bootstrap(port = Number(process.env['GENNAKER_API_PORT'] ?? 8084)): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule, { bodyParser: false, logger: ['error', 'warn', 'log'] });
   app.disable('x-powered-by');
   // Any content type is read as JSON (curl -d sends form encoding); validation then says what is wrong.
-  app.use('/api', json({ limit: '5mb', type: () => true, strict: true }));
+  app.use('/api', json({ limit: '5mb', type: () => true, strict: true, verify: refuseBom }), bodyErrors);
   app.enableShutdownHooks();
   await app.listen(port, process.env['GENNAKER_API_HOST'] ?? '0.0.0.0');
   return app;

@@ -2,6 +2,7 @@ import { PipelineConfigService } from '@gennaker/configs';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { userOf } from '../http/auth.guard';
+import { requireObjectBody } from '../http/query.util';
 
 @Controller('api/v1')
 export class PipelinesController {
@@ -10,15 +11,15 @@ export class PipelinesController {
   /** Create or update (by id, else by application + name); 201 when created. */
   @Post('pipelines')
   async save(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const { pipeline, created } = await this.pipelines.save(body, { user: userOf(req) });
+    const { pipeline, created } = await this.pipelines.save(requireObjectBody(body, req), { user: userOf(req) });
     res.status(created ? 201 : 200);
     return pipeline;
   }
 
   @Post('pipelines/validate')
   @HttpCode(200)
-  validate(@Body() body: unknown) {
-    this.pipelines.validate(body);
+  validate(@Body() body: unknown, @Req() req: Request) {
+    this.pipelines.validate(requireObjectBody(body, req));
     return { valid: true };
   }
 

@@ -28,3 +28,12 @@ export function queryString(raw: unknown, name: string): string | undefined {
   if (typeof raw !== 'string') throw new InputError(`${name} must be given once`, [{ pointer: `/${name}`, message: 'must be a single value' }]);
   return raw === '' ? undefined : raw;
 }
+
+/** A request that needs a JSON object body and got none (or not an object). */
+export function requireObjectBody(body: unknown, req?: { headers: Record<string, string | string[] | undefined> }): Record<string, unknown> {
+  if (body === undefined || body === null || req?.headers['content-length'] === '0') {
+    throw new InputError('the body is empty; send a JSON object', [{ pointer: '', message: 'a JSON object is required' }]);
+  }
+  if (typeof body !== 'object' || Array.isArray(body)) throw new InputError('the body must be a JSON object', [{ pointer: '', message: 'must be an object' }]);
+  return body as Record<string, unknown>;
+}
