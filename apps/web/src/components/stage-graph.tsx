@@ -33,7 +33,7 @@ const StageNodeView = memo(function StageNodeView({ data }: NodeProps<StageNode>
   const tone = s.status ? statusTone(s.status) : 'none';
   return (
     <div className={`stage-node status-${tone}${data.selected ? ' selected' : ''}`} data-refid={s.refId} data-testid={`stage-node-${s.refId}`}>
-      <Handle type="target" position={Position.Left} aria-label={`Runs after (into ${s.label})`} />
+      <Handle type="target" position={Position.Left} aria-label={`Runs after (into ${s.label})`} data-testid={`stage-in-${s.refId}`} />
       <div className="stage-node-name">{s.label}</div>
       <div className="stage-node-type">
         {s.type}
