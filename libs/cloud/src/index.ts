@@ -1,1 +1,13 @@
 export * from './provider.port';
+export * from './frigga.util';
+export * from './accounts.util';
+export * from './provider-registry';
+export * from './cluster.util';
+export * from './strategy.util';
+export * from './capacity.util';
+export * from './deploy-spec.util';
+export * from './stage-context.util';
+export * from './hash.util';
+export * from './cloud-deps';
+export * from './cloud-stages.plugin';
+export { lockKeysOf } from './tasks/cluster-lock.task';

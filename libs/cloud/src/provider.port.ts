@@ -174,6 +174,13 @@ export interface CloudProvider {
    * Providers that cannot weigh traffic split it in proportion to instances instead.
    */
   setTrafficWeights?(account: string, region: string, loadBalancer: string, weights: Record<string, number>): Promise<void>;
+
+  // --- optional, added with the local provider (all backwards compatible) -------------------------
+  /** How often tasks should poll this provider while they wait (instances, bakes); default 5 s. */
+  readonly pollIntervalMs?: number;
+  /** Called once when the process starts (after the database is up) and on a clean shutdown. */
+  start?(): Promise<void>;
+  shutdown?(): Promise<void>;
 }
 
 /** Finds the provider for an account; throws an InputError naming the account when unknown. */
