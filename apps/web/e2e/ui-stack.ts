@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, Stack, waitFor, type StackOptions } from '@gennaker/testkit';
@@ -8,6 +8,38 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 const ROOT = resolve(__dirname, '../../..');
 export const CHROMIUM = process.env['GENNAKER_CHROMIUM'] ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+function newest(dir: string): number {
+  let max = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const p = join(dir, entry.name);
+    max = Math.max(max, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return max;
+}
+
+/**
+ * Builds the UI (npm run build:web) when its sources, or the libs it imports, are newer than
+ * dist/apps/web. In a child process: Vite is ESM-only in places, and this runs under vitest and tsx.
+ */
+export function buildWebIfStale(force = false): void {
+  const index = join(ROOT, 'dist/apps/web/index.html');
+  const sources = Math.max(
+    newest(join(ROOT, 'apps/web/src')),
+    statSync(join(ROOT, 'apps/web/index.html')).mtimeMs,
+    statSync(join(ROOT, 'apps/web/vite.config.ts')).mtimeMs,
+    newest(join(ROOT, 'libs/api-client/src')),
+    newest(join(ROOT, 'libs/pipeline/src')),
+    newest(join(ROOT, 'libs/common/src')),
+  );
+  if (!force && existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(ROOT, 'apps/web/vite.config.ts'), '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+  });
+}
 
 export interface UiStack {
   stack: Stack;

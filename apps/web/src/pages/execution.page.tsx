@@ -1,5 +1,5 @@
 import type { Execution, Stage } from '@gennaker/api-client';
-import { memo, useEffect, useMemo, useState } from 'react';
+import { lazy, memo, Suspense, useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { errorText } from '../api/client';
 import { useLiveExecution, type LiveState } from '../api/live-execution';
@@ -7,10 +7,13 @@ import { isFinished, useExecution, useExecutionAction, type ExecutionAction } fr
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorBox } from '../components/error-box';
 import { JsonView } from '../components/json-view';
-import { StageGraph, type GraphStage } from '../components/stage-graph';
+import type { GraphStage } from '../components/stage-graph';
 import { StatusBadge } from '../components/status-badge';
 import { elapsed, formatDuration, formatTime, toMs } from '../util/format.util';
 import { statusLabel, statusTone } from '../util/status.util';
+
+// React Flow loads only when the graph is shown: a 200-stage execution opens on its timeline.
+const StageGraph = lazy(() => import('../components/stage-graph').then((m) => ({ default: m.StageGraph })));
 
 const LIVE_TEXT: Record<LiveState, string> = { connecting: 'connecting…', live: '● live', complete: 'finished', reconnecting: 'reconnecting…' };
 
@@ -146,7 +149,9 @@ function ExecutionView({ execution: e, live }: { execution: Execution; live: Liv
       <div className="execution-body">
         <div className="graph-column">
           {view === 'graph' ? (
-            <StageGraph label="Execution stages" stages={graphStages} selected={selected} onSelect={setSelected} height={Math.min(520, 160 + Math.ceil(topLevel.length / 4) * 40)} />
+            <Suspense fallback={<p className="muted">Loading the graph…</p>}>
+              <StageGraph label="Execution stages" stages={graphStages} selected={selected} onSelect={setSelected} height={Math.min(520, 160 + Math.ceil(topLevel.length / 4) * 40)} />
+            </Suspense>
           ) : null}
           <Timeline execution={e} stages={topLevel} selected={selected} onSelect={setSelected} now={now} compact={view === 'graph'} />
         </div>
