@@ -7,12 +7,15 @@ import { HealthController } from './controllers/health.controller';
 import { OpenApiController } from './controllers/openapi.controller';
 import { PipelinesController } from './controllers/pipelines.controller';
 import { TasksController } from './controllers/tasks.controller';
+import { PipelinesSyncController } from './controllers/pipelines-sync.controller';
+import { TriggerDeliveriesController } from './controllers/trigger-deliveries.controller';
+import { WebhooksController } from './controllers/webhooks.controller';
 import { AuthGuard } from './http/auth.guard';
 import { ErrorFilter } from './http/error.filter';
 
 @Module({
   imports: [...(platformModules({ worker: false }) ?? [])],
-  controllers: [HealthController, ApplicationsController, PipelinesController, ExecutionsController, TasksController, OpenApiController],
+  controllers: [HealthController, ApplicationsController, PipelinesController, ExecutionsController, TasksController, OpenApiController, WebhooksController, TriggerDeliveriesController, PipelinesSyncController],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: ErrorFilter },

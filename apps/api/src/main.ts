@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { InputError } from '@gennaker/common';
-import { json, type NextFunction, type Request, type Response } from 'express';
+import { json, raw, type NextFunction, type Request, type Response } from 'express';
 import { ApiModule } from './app.module';
 import { toErrorResponse } from './http/error.filter';
 
@@ -24,6 +24,8 @@ export async function bootstrap(port = Number(process.env['GENNAKER_API_PORT'] ?
   const app = await NestFactory.create<NestExpressApplication>(ApiModule, { bodyParser: false, logger: ['error', 'warn', 'log'] });
   app.disable('x-powered-by');
   // Any content type is read as JSON (curl -d sends form encoding); validation then says what is wrong.
+  // Webhooks are verified on the exact bytes received, so they stay raw here.
+  app.use('/webhooks', raw({ limit: '5mb', type: () => true }), bodyErrors);
   app.use('/api', json({ limit: '5mb', type: () => true, strict: true, verify: refuseBom }), bodyErrors);
   app.enableShutdownHooks();
   await app.listen(port, process.env['GENNAKER_API_HOST'] ?? '0.0.0.0');

@@ -33,12 +33,32 @@ export interface SaveOptions {
   manager?: EntityManager;
 }
 
+/**
+ * Extension points for triggers (issue 6): extra validation, a rewrite of the document before it is
+ * stored (trigger secrets are encrypted there) and a call after a change committed (cron schedulers).
+ */
+export interface PipelineConfigHooks {
+  validate?(pipeline: PipelineConfig): ErrorDetail[];
+  beforeStore?(document: Record<string, unknown>, previous: Record<string, unknown> | null): Record<string, unknown>;
+  /** Called after commit when this service ran the transaction; a caller-provided manager calls it itself. */
+  afterChange?(change: { id: string; row: PipelineConfigEntity | null }): void | Promise<void>;
+}
+
+/** What the API shows instead of a trigger's secret: secrets never leave. */
+export const SECRET_MASK = '********';
+
+function maskSecrets(config: Record<string, unknown>): Record<string, unknown> {
+  const triggers = config['triggers'];
+  if (!Array.isArray(triggers) || !triggers.some((t) => isPlainObject(t) && t['secret'] !== undefined && t['secret'] !== null && t['secret'] !== '')) return config;
+  return { ...config, triggers: triggers.map((t) => (isPlainObject(t) && t['secret'] !== undefined && t['secret'] !== null && t['secret'] !== '' ? { ...t, secret: SECRET_MASK } : t)) };
+}
+
 /** Keys kept in columns, not in the stored document. */
 const IDENTITY_KEYS = ['id', 'version', 'updateTs', 'createTs', 'lastModifiedBy', 'managedBy'];
 
 export function toStoredPipeline(row: PipelineConfigEntity): StoredPipeline {
   return {
-    ...(row.config as unknown as PipelineConfig),
+    ...(maskSecrets(row.config) as unknown as PipelineConfig),
     application: row.application,
     name: row.name,
     id: row.id,
@@ -59,6 +79,7 @@ export function toStoredPipeline(row: PipelineConfigEntity): StoredPipeline {
 export class PipelineConfigService {
   private readonly stageTypes: StageTypeInfo[];
   private readonly schema: Record<string, unknown>;
+  private readonly hooks: PipelineConfigHooks[] = [];
 
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
@@ -70,6 +91,14 @@ export class PipelineConfigService {
     // Compile once at start-up: a stage's broken context schema fails the boot, not a request.
     compilePipelineValidator(this.stageTypes);
     this.schema = pipelineJsonSchema(this.stageTypes);
+  }
+
+  registerHooks(hooks: PipelineConfigHooks): void {
+    this.hooks.push(hooks);
+  }
+
+  private async changed(id: string, row: PipelineConfigEntity | null): Promise<void> {
+    for (const h of this.hooks) await h.afterChange?.({ id, row });
   }
 
   jsonSchema(): Record<string, unknown> {
@@ -96,6 +125,7 @@ export class PipelineConfigService {
       const def = this.registry.definition(stage.type);
       for (const e of def?.validate?.(stage) ?? []) errors.push({ pointer: `/stages/${i}${e.pointer}`, message: e.message });
     });
+    for (const h of this.hooks) errors.push(...(h.validate?.(p) ?? []));
     return errors;
   }
 
@@ -119,7 +149,8 @@ export class PipelineConfigService {
       const id = typeof raw['id'] === 'string' && raw['id'] !== '' ? raw['id'] : undefined;
       let existing = id ? await this.pipelines.byId(id, m) : await this.pipelines.byName(pipeline.application, pipeline.name, m);
       if (id && !existing) existing = null;
-      const document = storedDocument(pipeline);
+      let document = storedDocument(pipeline);
+      for (const h of this.hooks) document = h.beforeStore?.(document, existing?.config ?? null) ?? document;
       const user = options.user ?? null;
       if (existing) {
         this.refuseManaged(existing, options);
@@ -164,7 +195,10 @@ export class PipelineConfigService {
       return { pipeline: toStoredPipeline(row), created: true };
     };
     try {
-      return options.manager ? await run(options.manager) : await this.ds.transaction(run);
+      if (options.manager) return await run(options.manager);
+      const saved = await this.ds.transaction(run);
+      await this.changed(saved.pipeline.id, await this.pipelines.byId(saved.pipeline.id));
+      return saved;
     } catch (err) {
       // Two creators racing on one name: the unique index answers; say it as a conflict.
       if (isUniqueViolation(err)) throw new ConflictError(`a pipeline named "${pipeline.name}" already exists in ${pipeline.application}`, [{ pointer: '/name', message: 'already taken' }]);
@@ -207,7 +241,10 @@ export class PipelineConfigService {
       await this.pipelines.addRevision(m, { pipelineId: id, version, action: 'delete', config: row.config, author: options.user ?? null });
     };
     if (options.manager) await run(options.manager);
-    else await this.ds.transaction(run);
+    else {
+      await this.ds.transaction(run);
+      await this.changed(id, null);
+    }
   }
 
   async history(id: string, limit = 100): Promise<PipelineRevisionView[]> {
@@ -242,7 +279,7 @@ function storedDocument(p: PipelineConfig): Record<string, unknown> {
 }
 
 function toRevisionView(r: PipelineRevisionEntity): PipelineRevisionView {
-  return { version: r.version, action: r.action, author: r.author, createdAt: r.createdAt.toISOString(), pipeline: r.config };
+  return { version: r.version, action: r.action, author: r.author, createdAt: r.createdAt.toISOString(), pipeline: maskSecrets(r.config) };
 }
 
 function isUniqueViolation(err: unknown): boolean {

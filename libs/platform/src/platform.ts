@@ -1,6 +1,7 @@
 import { ConfigsModule } from '@gennaker/configs';
 import { RuntimeModule } from '@gennaker/runtime';
 import { CORE_STAGES, CoreStagesModule } from '@gennaker/stages';
+import { TriggerRuntimeModule } from '@gennaker/trigger-runtime';
 import type { DynamicModule } from '@nestjs/common';
 
 /**
@@ -15,5 +16,6 @@ export function platformModules(options: { worker: boolean }): DynamicModule['im
       pluginTokens: [CORE_STAGES],
     }),
     ConfigsModule,
+    TriggerRuntimeModule.forRoot({ worker: options.worker }),
   ];
 }

@@ -6,3 +6,4 @@ export * from './pipeline-trigger.util';
 export * from './cron.util';
 export * from './artifacts.util';
 export * from './trigger-validation.util';
+export * from './repo-url.util';

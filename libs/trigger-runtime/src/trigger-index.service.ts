@@ -1,0 +1,69 @@
+import { isPlainObject } from '@gennaker/common';
+import { PipelineConfigEntity } from '@gennaker/persistence';
+import type { TriggerConfig } from '@gennaker/pipeline';
+import { DATA_SOURCE } from '@gennaker/runtime';
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { SecretBox } from './secret-box.service';
+
+export interface IndexedTrigger {
+  row: PipelineConfigEntity;
+  index: number;
+  trigger: TriggerConfig;
+  /** The decrypted secret of a git trigger; null when it has none. */
+  secret: string | null;
+}
+
+const TYPES = ['git', 'pipeline', 'cron'];
+
+/**
+ * Every git, pipeline and cron trigger of every pipeline, kept in memory and re-read only when the
+ * pipelines changed (a one-row fingerprint query per use), so a webhook burst does not load every
+ * pipeline per request and a change made by another api process is seen at once.
+ */
+@Injectable()
+export class TriggerIndex {
+  private fingerprint = '';
+  private entries: IndexedTrigger[] = [];
+  private loading: Promise<IndexedTrigger[]> | null = null;
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(SecretBox) private readonly secrets: SecretBox,
+  ) {}
+
+  async current(): Promise<IndexedTrigger[]> {
+    const rows: Array<{ f: string }> = await this.ds.query(
+      `SELECT count(*)::text || ':' || coalesce(sum(version), 0)::text || ':' || coalesce(max(extract(epoch FROM updated_at)), 0)::text AS f FROM pipeline_configs`,
+    );
+    const f = rows[0]?.f ?? '';
+    if (f === this.fingerprint) return this.entries;
+    this.loading ??= this.load(f).finally(() => {
+      this.loading = null;
+    });
+    return this.loading;
+  }
+
+  async ofType(type: 'git' | 'pipeline' | 'cron'): Promise<IndexedTrigger[]> {
+    return (await this.current()).filter((e) => e.trigger.type === type);
+  }
+
+  private async load(f: string): Promise<IndexedTrigger[]> {
+    const q = this.ds.manager.createQueryBuilder(PipelineConfigEntity, 'p');
+    TYPES.forEach((t, i) => q.orWhere(`p.config->'triggers' @> :t${i}::jsonb`, { [`t${i}`]: JSON.stringify([{ type: t }]) }));
+    const rows = await q.orderBy('p.application').addOrderBy('p.name').getMany();
+    const entries: IndexedTrigger[] = [];
+    for (const row of rows) {
+      const triggers = row.config['triggers'];
+      if (!Array.isArray(triggers)) continue;
+      triggers.forEach((t, index) => {
+        if (!isPlainObject(t) || typeof t['type'] !== 'string' || !TYPES.includes(t['type'])) return;
+        const trigger = t as TriggerConfig;
+        entries.push({ row, index, trigger, secret: trigger.type === 'git' ? this.secrets.reveal(trigger['secret']) : null });
+      });
+    }
+    this.entries = entries;
+    this.fingerprint = f;
+    return entries;
+  }
+}

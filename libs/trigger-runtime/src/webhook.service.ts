@@ -1,0 +1,214 @@
+import { GennakerError, InputError, errorMessage } from '@gennaker/common';
+import { ApplicationEntity } from '@gennaker/persistence';
+import { DATA_SOURCE, ExecutionService, OutboxDispatcher } from '@gennaker/runtime';
+import type { DeliverySkip, DeliveryStart, DeliverySync } from '@gennaker/trigger-store';
+import { TriggerDeliveryRepository } from '@gennaker/trigger-store';
+import {
+  bindArtifacts,
+  deliveryIdOf,
+  gitArtifacts,
+  gitTriggerFields,
+  hasSecret,
+  isIgnored,
+  matchGitTrigger,
+  parseDelivery,
+  sameRepo,
+  verifiedSecrets,
+  type GitEvent,
+  type GitSource,
+  type TriggerAuth,
+} from '@gennaker/triggers';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { RepoSyncQueue } from './repo-sync-queue.service';
+import { TRIGGER_DELIVERIES } from './tokens';
+import { TRIGGER_SETTINGS, type TriggerSettings } from './settings';
+import { startMessagesOf } from './start-dispatch.util';
+import { TriggerIndex, type IndexedTrigger } from './trigger-index.service';
+
+type Headers = Record<string, string | string[] | undefined>;
+
+export interface WebhookAnswer {
+  deliveryId: string;
+  executions: string[];
+  /** The same delivery id was accepted before: nothing new was started. */
+  replayed?: boolean;
+  /** Why nothing was considered (an event that starts no pipeline). */
+  message?: string;
+}
+
+const UNAUTHORIZED = (message: string) => new GennakerError('UNAUTHORIZED', message);
+
+/**
+ * A webhook delivery, from raw bytes to recorded executions: authenticate the bytes against the
+ * secrets of the host's git triggers, parse, match every git trigger (keeping the reason of each that
+ * did not fire), then record the delivery and the executions it starts in one transaction. The
+ * answer (202) goes out after that commit and before any execution runs; the start messages are
+ * queued right after commit.
+ */
+@Injectable()
+export class WebhookService {
+  private readonly log = new Logger(WebhookService.name);
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(TRIGGER_DELIVERIES) private readonly deliveries: TriggerDeliveryRepository,
+    @Inject(TriggerIndex) private readonly index: TriggerIndex,
+    @Inject(ExecutionService) private readonly executions: ExecutionService,
+    @Inject(OutboxDispatcher) private readonly dispatcher: OutboxDispatcher,
+    @Inject(RepoSyncQueue) private readonly syncs: RepoSyncQueue,
+    @Inject(TRIGGER_SETTINGS) private readonly settings: TriggerSettings,
+  ) {}
+
+  async receive(source: GitSource, headers: Headers, raw: Buffer): Promise<WebhookAnswer> {
+    const deliveryId = deliveryIdOf(source, headers, raw);
+    const all = await this.index.ofType('git');
+    const ofSource = all.filter((e) => String(e.trigger['source'] ?? '').toLowerCase() === source);
+    const secrets = [...new Set([...ofSource.map((e) => e.secret).filter((s): s is string => s !== null), ...(this.settings.webhookSecret ? [this.settings.webhookSecret] : [])])];
+    const sig = await verifiedSecrets(source, headers, raw, secrets);
+    if (sig.result === 'invalid') {
+      await this.refuse(source, deliveryId, 'invalid', 'signature invalid: it matches the secret of no git trigger for this host');
+      throw UNAUTHORIZED('signature invalid: it matches the secret of no git trigger for this host');
+    }
+
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch (err) {
+      throw new InputError(`the body is not valid JSON: ${errorMessage(err)}`, [{ pointer: '', message: 'not valid JSON' }]);
+    }
+    const parsed = parseDelivery(source, headers, body);
+    const signature = sig.result === 'valid' ? 'valid' : secrets.length === 0 ? 'not-required' : 'missing';
+    if (isIgnored(parsed)) {
+      return this.record(source, deliveryId, signature, { event: parsed.hostEvent, message: parsed.reason });
+    }
+
+    const event = parsed;
+    const authOf = (e: IndexedTrigger): TriggerAuth => {
+      if (!hasSecret(e.trigger)) return 'no-secret';
+      if (e.secret !== null && sig.secrets.has(e.secret)) return 'verified';
+      return sig.result === 'missing' ? 'missing' : 'invalid';
+    };
+    const fire: IndexedTrigger[] = [];
+    const skipped: DeliverySkip[] = [];
+    const firedPipelines = new Set<string>();
+    for (const e of all) {
+      const outcome = matchGitTrigger(e.trigger, event, authOf(e));
+      const who = { pipelineId: e.row.id, application: e.row.application, pipeline: e.row.name, triggerIndex: e.index };
+      if (!outcome.fired) skipped.push({ ...who, reason: outcome.reason });
+      else if (e.row.disabled || e.row.config['disabled'] === true) skipped.push({ ...who, reason: 'pipeline disabled' });
+      // Two triggers of one pipeline matching one delivery start it once.
+      else if (firedPipelines.has(e.row.id)) skipped.push({ ...who, reason: 'another trigger of this pipeline already fired for this delivery' });
+      else {
+        firedPipelines.add(e.row.id);
+        fire.push(e);
+      }
+    }
+
+    // A repository's triggers all need a secret and the delivery was not signed: refuse it.
+    const ofRepo = ofSource.filter((e) => matchGitTrigger({ ...e.trigger, enabled: true, branch: undefined, events: ['push', 'tag', event.event] }, event, 'no-secret').fired);
+    const syncTargets = await this.syncTargets(event, sig.result === 'valid' && this.settings.webhookSecret !== null && sig.secrets.has(this.settings.webhookSecret));
+    if (sig.result === 'missing' && fire.length === 0 && syncTargets.length === 0 && ofRepo.length > 0 && ofRepo.every((e) => hasSecret(e.trigger))) {
+      await this.refuse(source, deliveryId, 'missing', `signature missing: the triggers of ${event.project}/${event.slug} have secrets`, event);
+      throw UNAUTHORIZED(`signature missing: the triggers of ${event.project}/${event.slug} have secrets`);
+    }
+    return this.record(source, deliveryId, signature, { event: event.event, git: event, body, fire, skipped, syncTargets });
+  }
+
+  /** Applications whose pipelines repository and branch this push is about. */
+  private async syncTargets(event: GitEvent, signedByInstall: boolean): Promise<ApplicationEntity[]> {
+    if (event.event !== 'push' || event.deleted || event.branch === null) return [];
+    // The sync fetches from the configured URL and trusts nothing in the payload, so an unsigned
+    // push may ask for one; with GENNAKER_WEBHOOK_SECRET set it must be signed with it.
+    if (this.settings.webhookSecret !== null && !signedByInstall) return [];
+    const apps = await this.ds.manager.createQueryBuilder(ApplicationEntity, 'a').where('a.pipelines_repo IS NOT NULL').getMany();
+    return apps.filter((a) => a.pipelinesRepo && a.pipelinesRepo.branch === event.branch && event.repositoryUrls.some((u) => sameRepo(u, a.pipelinesRepo!.url)));
+  }
+
+  private async refuse(source: GitSource, deliveryId: string, signature: string, message: string, event?: GitEvent): Promise<void> {
+    await this.deliveries
+      .insertRefused({
+        provider: source,
+        deliveryId,
+        accepted: false,
+        signature,
+        event: event?.event ?? null,
+        repository: event ? `${event.project}/${event.slug}` : null,
+        branch: event?.branch ?? null,
+        hash: event?.hash ?? null,
+        applications: [],
+        started: [],
+        skipped: [],
+        sync: null,
+        message,
+      })
+      .catch((err: unknown) => this.log.warn(`could not log a refused delivery: ${errorMessage(err)}`));
+  }
+
+  private async record(
+    source: GitSource,
+    deliveryId: string,
+    signature: string,
+    r: { event: string; message?: string; git?: GitEvent; body?: unknown; fire?: IndexedTrigger[]; skipped?: DeliverySkip[]; syncTargets?: ApplicationEntity[] },
+  ): Promise<WebhookAnswer> {
+    const git = r.git;
+    const committed = await this.ds.transaction(async (m) => {
+      const row = await this.deliveries.insertAccepted(m, {
+        provider: source,
+        deliveryId,
+        accepted: true,
+        signature,
+        event: r.event,
+        repository: git ? `${git.project}/${git.slug}` : null,
+        branch: git?.branch ?? null,
+        hash: git?.hash ?? null,
+        applications: [],
+        started: [],
+        skipped: [],
+        sync: null,
+        message: r.message ?? null,
+      });
+      if (!row) return null;
+      const started: DeliveryStart[] = [];
+      const skipped = [...(r.skipped ?? [])];
+      for (const e of r.fire ?? []) {
+        const who = { pipelineId: e.row.id, application: e.row.application, pipeline: e.row.name, triggerIndex: e.index };
+        const ids = Array.isArray(e.trigger['expectedArtifactIds']) ? (e.trigger['expectedArtifactIds'] as unknown[]).map(String) : [];
+        const binding = bindArtifacts(e.row.config['expectedArtifacts'] as never, gitArtifacts(git!), ids);
+        if (binding.missing.length > 0) {
+          skipped.push({ ...who, reason: `expected artifact ${binding.missing.join(', ')} matched nothing and has no default` });
+          continue;
+        }
+        try {
+          const execution = await this.executions.startConfig(
+            e.row,
+            {
+              user: git!.pusher ?? undefined,
+              artifacts: binding.artifacts,
+              trigger: { ...gitTriggerFields(git!, r.body, deliveryId), resolvedExpectedArtifacts: binding.resolvedExpectedArtifacts, triggerIndex: e.index },
+            },
+            m,
+          );
+          started.push({ ...who, executionId: execution.id });
+        } catch (err) {
+          // Bad parameters or a disabled pipeline are refused before anything is written.
+          if (!(err instanceof GennakerError) || err.retryable) throw err;
+          skipped.push({ ...who, reason: err.message });
+        }
+      }
+      const syncs: DeliverySync[] = (r.syncTargets ?? []).map((a) => ({ application: a.name, url: a.pipelinesRepo!.url, branch: a.pipelinesRepo!.branch, path: a.pipelinesRepo!.path, status: 'pending' }));
+      const applications = [...new Set([...started.map((s) => s.application), ...skipped.map((s) => s.application), ...syncs.map((s) => s.application)])];
+      await this.deliveries.updateResults(m, row.id, { applications, started, skipped, sync: syncs[0] ?? null, message: row.message });
+      const messages = await startMessagesOf(m, started.map((s) => s.executionId));
+      return { row, started, messages, syncs };
+    });
+
+    if (!committed) {
+      const first = await this.deliveries.acceptedByDeliveryId(source, deliveryId);
+      return { deliveryId, executions: (first?.started ?? []).map((s) => s.executionId), replayed: true };
+    }
+    await this.dispatcher.dispatch(committed.messages);
+    for (const s of committed.syncs) await this.syncs.enqueue({ application: s.application, deliveryRowId: committed.row.id, hash: git?.hash ?? null });
+    return { deliveryId, executions: committed.started.map((s) => s.executionId), ...(r.message ? { message: r.message } : {}) };
+  }
+}
