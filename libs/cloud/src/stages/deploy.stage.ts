@@ -112,6 +112,7 @@ export const deployStage: StageDefinition = {
             account,
             region,
             regions: [region],
+            regionPointer: c['availabilityZones'] !== undefined ? '/availabilityZones' : c['region'] !== undefined ? '/region' : '/availabilityZones',
             cluster,
             pointerBase: `/clusters/${i}`,
             clusterLockKeys: [lockKey(account, region, cluster)],

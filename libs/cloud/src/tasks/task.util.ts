@@ -21,7 +21,8 @@ export function stageTarget(deps: CloudDeps, ctx: Record<string, unknown>, base 
   if (regions.length === 0) throw new InputError('no region given', [{ pointer: regionsPointer(ctx, base), message: 'at least one region is required' }]);
   let provider: CloudProvider | undefined;
   for (const region of regions) {
-    provider = checkAccountRegion(deps.providers, account, region, { account: accountPointer(ctx, base), region: regionsPointer(ctx, base) }).provider;
+    const regionPointer = typeof ctx['regionPointer'] === 'string' ? `${base}${ctx['regionPointer']}` : regionsPointer(ctx, base);
+    provider = checkAccountRegion(deps.providers, account, region, { account: accountPointer(ctx, base), region: regionPointer }).provider;
   }
   const declared = ctx['cloudProvider'] ?? ctx['cloudProviderType'] ?? ctx['provider'];
   if (typeof declared === 'string' && declared !== '' && provider && declared !== provider.type) {

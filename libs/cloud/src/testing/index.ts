@@ -1,0 +1,2 @@
+export * from './in-memory-provider';
+export * from './stage-driver';
