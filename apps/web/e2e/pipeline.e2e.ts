@@ -1,3 +1,5 @@
+import { createHmac } from 'node:crypto';
+import { waitFor } from '@gennaker/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, startUiStack, type UiStack } from './ui-stack';
 
@@ -169,5 +171,40 @@ describe('the UI in Chromium', () => {
     const stored = await ui.stack.client.get(`/api/v1/executions/${executionId}`);
     expect(stored.body.status).toBe('CANCELED');
     expect(stored.body.cancellationReason).toBe('wrong build');
+  });
+
+  it('explains on the deliveries page why a webhook did or did not fire', async () => {
+    const { page } = ui;
+    const secret = 'e2e-secret';
+    const repo = { type: 'git', enabled: true, source: 'github', project: 'acme', slug: 'shop', secret };
+    const trigger = async (name: string, branch: string) => {
+      const r = await ui.stack.client.post('/api/v1/pipelines', { application: 'shop', name, limitConcurrent: false, stages: [{ refId: '1', type: 'wait', waitTime: 0 }], triggers: [{ ...repo, branch }] });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    };
+    await trigger('on-main', '^main$');
+    await trigger('on-release', '^release/.*$');
+    // Through the web server, as GitHub would reach a demo install: /webhooks is proxied to the API.
+    const payload = Buffer.from(
+      JSON.stringify({ ref: 'refs/heads/main', after: 'a'.repeat(40), before: '0'.repeat(40), deleted: false, repository: { name: 'shop', full_name: 'acme/shop', owner: { login: 'acme', name: 'acme' } }, pusher: { name: 'dev' }, head_commit: { id: 'a'.repeat(40), message: 'ship' }, commits: [] }),
+    );
+    const res = await fetch(`${ui.webUrl}/webhooks/git/github`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'e2e-delivery-1', 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(payload).digest('hex')}` },
+      body: payload,
+    });
+    expect(res.status, await res.clone().text()).toBe(202);
+    const started = ((await res.json()) as { executions: string[] }).executions;
+    expect(started).toHaveLength(1);
+    await waitFor(async () => (await ui.stack.client.get('/api/v1/trigger-deliveries?application=shop')).body.items?.length > 0);
+
+    await page.goto(`${ui.webUrl}/applications/shop/deliveries`);
+    const delivery = page.getByTestId('delivery').first();
+    await delivery.getByText('e2e-delivery-1').waitFor();
+    await delivery.getByText('shop / on-main').waitFor();
+    const skipped = delivery.locator('li', { hasText: 'did not fire' }).filter({ hasText: 'on-release' });
+    await skipped.waitFor();
+    expect(await skipped.textContent()).toMatch(/branch/i);
+    await delivery.getByRole('link', { name: 'execution' }).click();
+    await page.waitForURL(new RegExp(`/executions/${started[0]}$`));
   });
 });

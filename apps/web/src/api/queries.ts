@@ -16,7 +16,7 @@ export const keys = {
   schema: ['pipeline-schema'] as const,
   clusters: (app: string) => ['clusters', app] as const,
   accounts: ['accounts'] as const,
-  deliveries: (app: string | undefined) => ['trigger-deliveries', app ?? ''] as const,
+  deliveries: (app: string | undefined, cursor: string | null) => ['trigger-deliveries', app ?? '', cursor] as const,
   canary: (id: string) => ['canary-result', id] as const,
 };
 
@@ -189,10 +189,11 @@ export function useRunTask(app: string) {
   });
 }
 
-export function useTriggerDeliveries(app: string | undefined) {
+export function useTriggerDeliveries(app: string | undefined, cursor: string | null, limit = 25) {
   return useQuery({
-    queryKey: keys.deliveries(app),
-    queryFn: () => unwrap(api.GET('/api/v1/trigger-deliveries', { params: { query: app ? { application: app } : {} } })),
+    queryKey: keys.deliveries(app, cursor),
+    queryFn: () => unwrap(api.GET('/api/v1/trigger-deliveries', { params: { query: { limit, ...(app ? { application: app } : {}), ...(cursor ? { cursor } : {}) } } })),
+    placeholderData: keepPreviousData,
     refetchInterval: 10_000,
   });
 }

@@ -8,6 +8,17 @@ function currentTheme(): Theme {
   return document.documentElement.dataset['theme'] === 'dark' ? 'dark' : 'light';
 }
 
+/** A gennaker: the big light-wind sail. */
+export function Logo() {
+  return (
+    <svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true" className="logo">
+      <path d="M11 2 L11 19 L3 19 Z" fill="currentColor" opacity="0.85" />
+      <path d="M12.5 3 C18 6 21 12 20 19 L12.5 19 Z" fill="var(--accent)" />
+      <path d="M2 20.5 H22 L19.5 23 H4.5 Z" fill="currentColor" />
+    </svg>
+  );
+}
+
 export function ThemeToggle() {
   const [theme, setTheme] = useState<Theme>(currentTheme);
   const next: Theme = theme === 'dark' ? 'light' : 'dark';
@@ -37,7 +48,7 @@ export function Layout() {
       </a>
       <header className="topbar">
         <Link to="/applications" className="brand">
-          ⛵ Gennaker
+          <Logo /> Gennaker
         </Link>
         <nav aria-label="Main">
           <NavLink to="/applications">Applications</NavLink>

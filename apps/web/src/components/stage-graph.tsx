@@ -25,14 +25,14 @@ export interface GraphStage {
   detail?: string;
 }
 
-type StageNodeData = { stage: GraphStage; selected: boolean };
+type StageNodeData = { stage: GraphStage; selected: boolean; editable: boolean };
 type StageNode = Node<StageNodeData, 'stage'>;
 
 const StageNodeView = memo(function StageNodeView({ data }: NodeProps<StageNode>) {
   const s = data.stage;
   const tone = s.status ? statusTone(s.status) : 'none';
   return (
-    <div className={`stage-node status-${tone}${data.selected ? ' selected' : ''}`} data-refid={s.refId} data-testid={`stage-node-${s.refId}`}>
+    <div className={`stage-node status-${tone}${data.selected ? ' selected' : ''}${data.editable ? ' editable' : ''}`} data-refid={s.refId} data-testid={`stage-node-${s.refId}`}>
       <Handle type="target" position={Position.Left} aria-label={`Runs after (into ${s.label})`} data-testid={`stage-in-${s.refId}`} />
       <div className="stage-node-name">{s.label}</div>
       <div className="stage-node-type">
@@ -74,12 +74,12 @@ export function StageGraph({ stages, selected, onSelect, editable = false, onCon
         id: s.id,
         type: 'stage',
         position: positions.get(s.id) ?? { x: 0, y: 0 },
-        data: { stage: s, selected: s.id === selected },
+        data: { stage: s, selected: s.id === selected, editable },
         selected: s.id === selected,
         draggable: false,
         ariaLabel: `Stage ${s.label} (${s.type}${s.status ? `, ${statusLabel(s.status)}` : ''})`,
       })),
-    [stages, positions, selected],
+    [stages, positions, selected, editable],
   );
   const edges: Edge[] = useMemo(() => {
     const ids = new Set(stages.map((s) => s.id));

@@ -191,6 +191,24 @@ function WebhookForm({ stage, onChange, idp }: TunedProps) {
 
 type Cluster = Record<string, unknown> & { capacity?: { min?: number; max?: number; desired?: number }; rollback?: { onFailure?: boolean } };
 
+const CLUSTER_FORM_KEYS = new Set(['account', 'credentials', 'cloudProvider', 'region', 'regions', 'availabilityZones', 'stack', 'freeFormDetails', 'capacity', 'strategy', 'maxRemainingAsgs', 'delayBeforeDisableSec', 'targetHealthyDeployPercentage', 'scaleDown', 'rollback', 'targetPercentages']);
+
+function otherKeys(c: Cluster): Record<string, unknown> | undefined {
+  const rest = Object.fromEntries(Object.entries(c).filter(([k]) => !CLUSTER_FORM_KEYS.has(k)));
+  return Object.keys(rest).length > 0 ? rest : undefined;
+}
+
+/** The region of a deploy cluster: Spinnaker keeps it as availabilityZones {region: [zones]}. */
+function regionOf(c: Cluster): string {
+  if (typeof c['region'] === 'string') return c['region'];
+  const z = c['availabilityZones'];
+  return z && typeof z === 'object' ? (Object.keys(z)[0] ?? '') : '';
+}
+
+function withRegion(region: string): Cluster {
+  return { region: undefined, regions: undefined, availabilityZones: region ? { [region]: [] } : undefined };
+}
+
 /** Deploy: one card per cluster, with the strategy and its options (Spinnaker's field names). */
 function DeployForm({ stage, onChange, idp }: TunedProps) {
   const accounts = useAccounts();
@@ -209,7 +227,11 @@ function DeployForm({ stage, onChange, idp }: TunedProps) {
               <div className="field">
                 <label htmlFor={`${id}-account`}>Account</label>
                 {accounts.data ? (
-                  <select id={`${id}-account`} value={str(c['account'])} onChange={(e) => set(i, { account: e.target.value })}>
+                  <select
+                    id={`${id}-account`}
+                    value={str(c['account'])}
+                    onChange={(e) => set(i, { account: e.target.value, cloudProvider: accounts.data?.find((a) => a.name === e.target.value)?.provider })}
+                  >
                     <option value="">(choose)</option>
                     {accounts.data.map((a) => (
                       <option key={a.name} value={a.name}>
@@ -224,14 +246,14 @@ function DeployForm({ stage, onChange, idp }: TunedProps) {
               <div className="field">
                 <label htmlFor={`${id}-region`}>Region</label>
                 {account ? (
-                  <select id={`${id}-region`} value={str(c['region'])} onChange={(e) => set(i, { region: e.target.value })}>
+                  <select id={`${id}-region`} value={regionOf(c)} onChange={(e) => set(i, withRegion(e.target.value))}>
                     <option value="">(choose)</option>
                     {account.regions.map((r) => (
                       <option key={r}>{r}</option>
                     ))}
                   </select>
                 ) : (
-                  <input id={`${id}-region`} value={str(c['region'])} onChange={(e) => set(i, { region: e.target.value })} />
+                  <input id={`${id}-region`} value={regionOf(c)} onChange={(e) => set(i, withRegion(e.target.value))} />
                 )}
               </div>
               <div className="field">
@@ -268,6 +290,10 @@ function DeployForm({ stage, onChange, idp }: TunedProps) {
                   <label htmlFor={`${id}-delay`}>Wait before disabling old (seconds)</label>
                   <input id={`${id}-delay`} type="number" min={0} value={typeof c['delayBeforeDisableSec'] === 'number' ? c['delayBeforeDisableSec'] : ''} onChange={(e) => set(i, { delayBeforeDisableSec: num(e.target.value) })} />
                 </div>
+                <div className="field">
+                  <label htmlFor={`${id}-healthy`}>Healthy percent before disabling old</label>
+                  <input id={`${id}-healthy`} type="number" min={1} max={100} value={typeof c['targetHealthyDeployPercentage'] === 'number' ? c['targetHealthyDeployPercentage'] : ''} onChange={(e) => set(i, { targetHealthyDeployPercentage: num(e.target.value) })} />
+                </div>
                 <div className="field check">
                   <input id={`${id}-scaledown`} type="checkbox" checked={c['scaleDown'] === true} onChange={(e) => set(i, { scaleDown: e.target.checked })} />
                   <label htmlFor={`${id}-scaledown`}>Scale down the replaced server group</label>
@@ -289,13 +315,29 @@ function DeployForm({ stage, onChange, idp }: TunedProps) {
                 )}
               </div>
             )}
+            <SchemaField
+              name={`c${i}-other`}
+              label="Other cluster settings (JSON)"
+              idPrefix={idp}
+              schema={{ description: 'Load balancers, image, environment, health check path, instance type...' }}
+              value={otherKeys(c)}
+              onChange={(v) => {
+                const cleared = Object.fromEntries(Object.keys(otherKeys(c) ?? {}).map((k) => [k, undefined]));
+                const next = { ...c, ...cleared, ...((v ?? {}) as Cluster) };
+                for (const [k, val] of Object.entries(next)) if (val === undefined) delete next[k];
+                onChange({ clusters: clusters.map((x, j) => (j === i ? next : x)) });
+              }}
+            />
             <button type="button" className="danger small" onClick={() => onChange({ clusters: clusters.filter((_, j) => j !== i) })}>
               Remove cluster
             </button>
           </div>
         );
       })}
-      <button type="button" onClick={() => onChange({ clusters: [...clusters, { account: accounts.data?.[0]?.name ?? '', region: accounts.data?.[0]?.regions[0] ?? '', strategy: 'redblack', capacity: { min: 1, max: 1, desired: 1 } }] })}>
+      <button type="button" onClick={() => {
+          const a = accounts.data?.[0];
+          onChange({ clusters: [...clusters, { account: a?.name ?? '', ...(a ? { cloudProvider: a.provider } : {}), availabilityZones: a?.regions[0] ? { [a.regions[0]]: [] } : {}, strategy: 'redblack', capacity: { min: 1, max: 1, desired: 1 } }] });
+        }}>
         Add cluster
       </button>
     </fieldset>

@@ -46,10 +46,11 @@ export default function ClustersPage() {
   const confirm = () => {
     if (!pending) return;
     const g = pending.group;
-    const base = { type: OP_TYPE[pending.op], account: pending.account, credentials: pending.account, cloudProvider: providerOf(pending.account), region: g.region, cluster: pending.cluster, serverGroupName: g.name };
+    const provider = providerOf(pending.account);
+    const base = { type: OP_TYPE[pending.op], credentials: pending.account, ...(provider ? { cloudProvider: provider } : {}), region: g.region, regions: [g.region], cluster: pending.cluster, serverGroupName: g.name };
     const job =
       pending.op === 'resize'
-        ? { ...base, capacity }
+        ? { ...base, action: 'scale_exact', capacity }
         : pending.op === 'rollback'
           ? { ...base, rollbackType: 'EXPLICIT', rollbackContext: { rollbackServerGroupName: g.name, restoreServerGroupName: pending.restore?.name } }
           : base;

@@ -2,7 +2,7 @@ import { ApiError, unwrap } from '@gennaker/api-client';
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api, storedToken, storeToken } from '../api/client';
-import { ThemeToggle } from '../components/layout';
+import { Logo, ThemeToggle } from '../components/layout';
 
 /**
  * Sign-in with an API token (an admin token or one made with POST /api/v1/tokens). The token is
@@ -37,7 +37,9 @@ export function SignInPage() {
     <main id="main" className="sign-in">
       <div className="card narrow">
         <div className="row between">
-          <h1>⛵ Gennaker</h1>
+          <h1>
+            <Logo /> Gennaker
+          </h1>
           <ThemeToggle />
         </div>
         <form onSubmit={(e) => void submit(e)}>
