@@ -199,6 +199,66 @@ export function openApiDocument(): Schema {
           required: ['job'],
           properties: { description: { type: 'string' }, job: { type: 'array', minItems: 1, items: { type: 'object', required: ['type'], properties: { type: { type: 'string' } }, additionalProperties: true } } },
         },
+        WebhookAccepted: {
+          type: 'object',
+          required: ['deliveryId', 'executions'],
+          properties: {
+            deliveryId: { type: 'string' },
+            executions: { type: 'array', items: { type: 'string' }, description: 'Executions started (for a replayed delivery id: those the first delivery started)' },
+            replayed: { type: 'boolean' },
+            message: { type: 'string', description: 'Why an event started nothing (a ping, an event no trigger handles)' },
+          },
+        },
+        TriggerDelivery: {
+          type: 'object',
+          required: ['id', 'provider', 'deliveryId', 'accepted', 'signature', 'receivedAt', 'started', 'skipped'],
+          properties: {
+            id: { type: 'string' },
+            provider: { type: 'string', description: 'github, gitlab, bitbucket, or api (a sync asked through the API)' },
+            deliveryId: { type: 'string' },
+            accepted: { type: 'boolean' },
+            signature: { enum: ['valid', 'invalid', 'missing', 'not-required'] },
+            event: { type: ['string', 'null'] },
+            repository: { type: ['string', 'null'] },
+            branch: { type: ['string', 'null'] },
+            hash: { type: ['string', 'null'] },
+            receivedAt: { type: 'string', format: 'date-time' },
+            message: { type: ['string', 'null'] },
+            started: { type: 'array', items: { type: 'object', required: ['pipelineId', 'application', 'pipeline', 'executionId'], properties: { pipelineId: { type: 'string' }, application: { type: 'string' }, pipeline: { type: 'string' }, triggerIndex: { type: 'integer' }, executionId: { type: 'string' } } } },
+            skipped: { type: 'array', items: { type: 'object', required: ['pipelineId', 'application', 'pipeline', 'reason'], properties: { pipelineId: { type: 'string' }, application: { type: 'string' }, pipeline: { type: 'string' }, triggerIndex: { type: 'integer' }, reason: { type: 'string' } } } },
+            sync: { oneOf: [ref('SyncOutcome'), { type: 'null' }] },
+          },
+        },
+        TriggerDeliveryList: { type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: ref('TriggerDelivery') }, nextCursor: { type: ['string', 'null'] } } },
+        SyncOutcome: {
+          type: 'object',
+          required: ['application', 'status'],
+          properties: {
+            application: { type: 'string' },
+            url: { type: 'string' },
+            branch: { type: 'string' },
+            path: { type: 'string' },
+            status: { enum: ['pending', 'applied', 'failed'] },
+            commit: { type: ['string', 'null'] },
+            created: { type: 'array', items: { type: 'string' } },
+            updated: { type: 'array', items: { type: 'string' } },
+            deleted: { type: 'array', items: { type: 'string' } },
+            unchanged: { type: 'integer' },
+            errors: { type: 'array', items: { type: 'object', required: ['file', 'pointer', 'message'], properties: { file: { type: 'string' }, pointer: { type: 'string' }, message: { type: 'string' } } } },
+            message: { type: 'string' },
+            finishedAt: { type: 'string', format: 'date-time' },
+          },
+        },
+        PipelineFiles: {
+          type: 'object',
+          required: ['files'],
+          properties: { files: { type: 'array', items: { type: 'object', required: ['file', 'content'], properties: { file: { type: 'string' }, content: { oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: true }] } } } } },
+        },
+        SyncResult: {
+          type: 'object',
+          required: ['applied', 'created', 'updated', 'deleted', 'unchanged', 'deliveryId'],
+          properties: { applied: { type: 'boolean' }, created: { type: 'array', items: { type: 'string' } }, updated: { type: 'array', items: { type: 'string' } }, deleted: { type: 'array', items: { type: 'string' } }, unchanged: { type: 'integer' }, deliveryId: { type: 'string' } },
+        },
         StagePatch: {
           type: 'object',
           properties: { judgmentStatus: { enum: ['continue', 'stop'] }, judgmentInput: { type: 'string' }, skipRemainingWait: { const: true } },
@@ -223,6 +283,46 @@ export function openApiDocument(): Schema {
       '/api/v1/applications/{app}/pipelines': {
         parameters: [idParam('app', 'Application name')],
         get: { operationId: 'listPipelines', responses: { '200': json({ type: 'array', items: ref('StoredPipeline') }), ...errors } },
+      },
+      '/api/v1/applications/{app}/pipelines/sync': {
+        parameters: [idParam('app', 'Application name')],
+        post: {
+          operationId: 'syncPipelines',
+          description: 'Pipelines as code from files (`gennaker sync <dir>`): every file is validated before any is applied. With a pipelinesRepo on the application the pipelines become managed by it and those it managed that are missing are deleted. 400 names each bad file and pointer (`/files/{i}/content/...`).',
+          requestBody: body(ref('PipelineFiles')),
+          responses: { '200': json(ref('SyncResult')), ...errors },
+        },
+      },
+      '/api/v1/applications/{app}/pipelines-repo/sync': {
+        parameters: [idParam('app', 'Application name')],
+        post: { operationId: 'fetchPipelinesRepo', description: "Queues a fetch of the application's pipelinesRepo; the outcome is in the delivery log.", responses: { '202': json({ type: 'object', required: ['id', 'deliveryId'], properties: { id: { type: 'string' }, deliveryId: { type: 'string' } } }, 'Accepted'), ...errors } },
+      },
+      '/api/v1/trigger-deliveries': {
+        get: {
+          operationId: 'listTriggerDeliveries',
+          description: 'The trigger debugger: each delivery, what it started and, per pipeline with a git trigger that did not fire, why.',
+          parameters: [
+            { name: 'application', in: 'query', schema: { type: 'string' } },
+            { name: 'provider', in: 'query', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
+            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: { '200': json(ref('TriggerDeliveryList')), ...errors },
+        },
+      },
+      '/api/v1/trigger-deliveries/{id}': {
+        parameters: [idParam('id', 'Delivery log id')],
+        get: { operationId: 'getTriggerDelivery', responses: { '200': json(ref('TriggerDelivery')), ...errors } },
+      },
+      '/webhooks/git/{source}': {
+        parameters: [{ name: 'source', in: 'path', required: true, schema: { enum: ['github', 'gitlab', 'bitbucket'] } }],
+        post: {
+          operationId: 'gitWebhook',
+          security: [],
+          description: 'A Git host delivery, verified on its raw bytes: GitHub X-Hub-Signature-256, GitLab X-Gitlab-Token, Bitbucket X-Hub-Signature (sha256). Answered after the executions it starts are recorded.',
+          requestBody: body({ type: 'object', additionalProperties: true }),
+          responses: { '202': json(ref('WebhookAccepted'), 'Accepted'), '400': { $ref: '#/components/responses/BadRequest' }, '401': { $ref: '#/components/responses/Unauthorized' } },
+        },
       },
       '/api/v1/applications/{app}/tasks': {
         parameters: [idParam('app', 'Application name')],

@@ -55,6 +55,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications/{app}/pipelines-repo/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Application name */
+                app: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Queues a fetch of the application's pipelinesRepo; the outcome is in the delivery log. */
+        post: operations["fetchPipelinesRepo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{app}/pipelines/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Application name */
+                app: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Pipelines as code from files (`gennaker sync <dir>`): every file is validated before any is applied. With a pipelinesRepo on the application the pipelines become managed by it and those it managed that are missing are deleted. 400 names each bad file and pointer (`/files/{i}/content/...`). */
+        post: operations["syncPipelines"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications/{app}/tasks": {
         parameters: {
             query?: never;
@@ -424,6 +464,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/trigger-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The trigger debugger: each delivery, what it started and, per pipeline with a git trigger that did not fire, why. */
+        get: operations["listTriggerDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trigger-deliveries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Delivery log id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get: operations["getTriggerDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/git/{source}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                source: "github" | "gitlab" | "bitbucket";
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A Git host delivery, verified on its raw bytes: GitHub X-Hub-Signature-256, GitLab X-Gitlab-Token, Bitbucket X-Hub-Signature (sha256). Answered after the executions it starts are recorded. */
+        post: operations["gitWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -570,6 +665,14 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        PipelineFiles: {
+            files: {
+                content: string | {
+                    [key: string]: unknown;
+                };
+                file: string;
+            }[];
+        };
         Revision: {
             /** @enum {unknown} */
             action: "create" | "update" | "delete" | "restore" | "sync";
@@ -660,6 +763,35 @@ export interface components {
             updateTs?: string;
             version: number;
         };
+        SyncOutcome: {
+            application: string;
+            branch?: string;
+            commit?: string | null;
+            created?: string[];
+            deleted?: string[];
+            errors?: {
+                file: string;
+                message: string;
+                pointer: string;
+            }[];
+            /** Format: date-time */
+            finishedAt?: string;
+            message?: string;
+            path?: string;
+            /** @enum {unknown} */
+            status: "pending" | "applied" | "failed";
+            unchanged?: number;
+            updated?: string[];
+            url?: string;
+        };
+        SyncResult: {
+            applied: boolean;
+            created: string[];
+            deleted: string[];
+            deliveryId: string;
+            unchanged: number;
+            updated: string[];
+        };
         Task: {
             attempts?: number;
             /** Format: date-time */
@@ -671,6 +803,49 @@ export interface components {
             startTime?: string | null;
             /** @enum {string} */
             status: "NOT_STARTED" | "BUFFERED" | "RUNNING" | "PAUSED" | "SUSPENDED" | "SUCCEEDED" | "FAILED_CONTINUE" | "TERMINAL" | "CANCELED" | "STOPPED" | "SKIPPED" | "REDIRECT";
+        };
+        TriggerDelivery: {
+            accepted: boolean;
+            branch?: string | null;
+            deliveryId: string;
+            event?: string | null;
+            hash?: string | null;
+            id: string;
+            message?: string | null;
+            /** @description github, gitlab, bitbucket, or api (a sync asked through the API) */
+            provider: string;
+            /** Format: date-time */
+            receivedAt: string;
+            repository?: string | null;
+            /** @enum {unknown} */
+            signature: "valid" | "invalid" | "missing" | "not-required";
+            skipped: {
+                application: string;
+                pipeline: string;
+                pipelineId: string;
+                reason: string;
+                triggerIndex?: number;
+            }[];
+            started: {
+                application: string;
+                executionId: string;
+                pipeline: string;
+                pipelineId: string;
+                triggerIndex?: number;
+            }[];
+            sync?: components["schemas"]["SyncOutcome"] | null;
+        };
+        TriggerDeliveryList: {
+            items: components["schemas"]["TriggerDelivery"][];
+            nextCursor: string | null;
+        };
+        WebhookAccepted: {
+            deliveryId: string;
+            /** @description Executions started (for a replayed delivery id: those the first delivery started) */
+            executions: string[];
+            /** @description Why an event started nothing (a ping, an event no trigger handles) */
+            message?: string;
+            replayed?: boolean;
         };
     };
     responses: {
@@ -882,6 +1057,67 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StoredPipeline"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    fetchPipelinesRepo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Application name */
+                app: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deliveryId: string;
+                        id: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    syncPipelines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Application name */
+                app: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PipelineFiles"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncResult"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1487,6 +1723,92 @@ export interface operations {
                     "application/json": components["schemas"]["StageType"][];
                 };
             };
+        };
+    };
+    listTriggerDeliveries: {
+        parameters: {
+            query?: {
+                application?: string;
+                cursor?: string;
+                limit?: number;
+                provider?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerDeliveryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getTriggerDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Delivery log id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    gitWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                source: "github" | "gitlab" | "bitbucket";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
         };
     };
 }
