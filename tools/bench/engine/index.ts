@@ -1,0 +1,162 @@
+// npm run bench -- engine
+// Raw BullMQ no-op jobs/s at concurrency C, then Gennaker no-op stages/s (pipelines of 10 wait
+// stages with waitTime 0, 100 executions in flight, same C) on the same Redis; the ratio; the
+// stage-to-stage overhead p50/p99; the RSS of api + worker after 10,000 finished executions.
+// Targets (issue 2): ratio >= 0.20, p50 <= 5 ms, p99 <= 25 ms, RSS <= 600 MiB together.
+import { readFileSync } from 'node:fs';
+import { Stack, waitFor } from '@gennaker/testkit';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+
+const C = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
+const RAW_JOBS = Number(process.env['BENCH_RAW_JOBS'] ?? 20_000);
+const EXECUTIONS = Number(process.env['BENCH_EXECUTIONS'] ?? 500);
+const IN_FLIGHT = 100;
+const TOTAL_FOR_RSS = Number(process.env['BENCH_RSS_EXECUTIONS'] ?? 10_000);
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+function pct(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : (s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number);
+}
+
+function rssMiB(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function rawBullmq(): Promise<number> {
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const prefix = `bench-raw-${process.pid}`;
+  const queue = new Queue('noop', { connection, prefix });
+  for (let i = 0; i < RAW_JOBS; i += 1000) {
+    await queue.addBulk(Array.from({ length: Math.min(1000, RAW_JOBS - i) }, (_, k) => ({ name: 'noop', data: { i: i + k }, opts: { removeOnComplete: true } })));
+  }
+  let done = 0;
+  const started = Date.now();
+  const worker = new Worker('noop', async () => undefined, { connection: connection.duplicate(), prefix, concurrency: C });
+  worker.on('completed', () => done++);
+  await waitFor(() => done >= RAW_JOBS, { timeoutMs: 300_000, intervalMs: 20 });
+  const seconds = (Date.now() - started) / 1000;
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  connection.disconnect();
+  return RAW_JOBS / seconds;
+}
+
+async function main(): Promise<void> {
+  console.log(`raw BullMQ: ${RAW_JOBS} no-op jobs at concurrency ${C}...`);
+  const rawJobsPerSec = await rawBullmq();
+  console.log(`  ${rawJobsPerSec.toFixed(0)} jobs/s`);
+
+  const stack = await Stack.start({
+    workers: 1,
+    env: {
+      GENNAKER_ENGINE_CONCURRENCY: String(C),
+      GENNAKER_TASK_CONCURRENCY: String(C),
+      GENNAKER_RETENTION_INTERVAL_MS: '0',
+    },
+  });
+  try {
+    const api = stack.client;
+    await api.post('/api/v1/applications', { name: 'bench' });
+    const ten = await api.post('/api/v1/pipelines', {
+      application: 'bench',
+      name: 'ten-waits',
+      limitConcurrent: false,
+      stages: Array.from({ length: 10 }, (_, i) => ({ refId: String(i + 1), type: 'wait', waitTime: 0, requisiteStageRefIds: i === 0 ? [] : [String(i)] })),
+    });
+    const pipelineId = ten.body.id as string;
+    const finished = async (): Promise<number> => {
+      const r = await api.get(`/api/v1/executions?pipelineId=${pipelineId}&status=SUCCEEDED,TERMINAL,CANCELED&limit=500`);
+      return r.body.items.length as number;
+    };
+    const countDone = async (): Promise<number> => {
+      // Counting more than 500 needs the database; the list endpoint pages at 500.
+      const { Client } = await import('pg');
+      const c = new Client({ connectionString: stack.databaseUrl });
+      await c.connect();
+      const r = await c.query(`SELECT count(*)::int AS n FROM executions WHERE status IN ('SUCCEEDED','TERMINAL','CANCELED')`);
+      await c.end();
+      return r.rows[0].n as number;
+    };
+    void finished;
+
+    console.log(`Gennaker: ${EXECUTIONS} executions of 10 wait stages, ${IN_FLIGHT} in flight, concurrency ${C}...`);
+    const started = Date.now();
+    let launched = 0;
+    while (launched < EXECUTIONS) {
+      const done = await countDone();
+      const room = IN_FLIGHT - (launched - done);
+      const batch = Math.min(room, EXECUTIONS - launched);
+      await Promise.all(Array.from({ length: Math.max(0, batch) }, () => api.post(`/api/v1/pipelines/${pipelineId}/executions`, {})));
+      launched += Math.max(0, batch);
+      if (batch <= 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    await waitFor(async () => (await countDone()) >= EXECUTIONS, { timeoutMs: 600_000, intervalMs: 50 });
+    const seconds = (Date.now() - started) / 1000;
+    const stagesPerSec = (EXECUTIONS * 10) / seconds;
+
+    // Stage-to-stage overhead: from one stage's end to the next one's start.
+    const { Client } = await import('pg');
+    const c = new Client({ connectionString: stack.databaseUrl });
+    await c.connect();
+    const rows = await c.query(
+      `SELECT execution_id, ref_id::int AS n, extract(epoch from start_time) * 1000 AS s, extract(epoch from end_time) * 1000 AS e
+         FROM stages WHERE parent_stage_id IS NULL ORDER BY execution_id, ref_id::int`,
+    );
+    const gaps: number[] = [];
+    for (let i = 1; i < rows.rows.length; i++) {
+      const prev = rows.rows[i - 1];
+      const cur = rows.rows[i];
+      if (prev.execution_id === cur.execution_id && cur.n === prev.n + 1) gaps.push(Number(cur.s) - Number(prev.e));
+    }
+    await c.end();
+    const p50 = pct(gaps, 50);
+    const p99 = pct(gaps, 99);
+    console.log(`  ${stagesPerSec.toFixed(0)} stages/s; stage-to-stage p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
+
+    // Memory after 10,000 finished executions (the rest as one-stage runs, to keep the run short).
+    const one = await api.post('/api/v1/pipelines', { application: 'bench', name: 'one-wait', limitConcurrent: false, stages: [{ refId: '1', type: 'wait', waitTime: 0 }] });
+    const remaining = TOTAL_FOR_RSS - EXECUTIONS;
+    console.log(`running ${remaining} more executions to reach ${TOTAL_FOR_RSS} finished...`);
+    let more = 0;
+    while (more < remaining) {
+      const done = (await countDone()) - EXECUTIONS;
+      const room = 200 - (more - done);
+      const batch = Math.min(Math.max(0, room), remaining - more);
+      await Promise.all(Array.from({ length: batch }, () => api.post(`/api/v1/pipelines/${one.body.id}/executions`, {})));
+      more += batch;
+      if (batch === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    await waitFor(async () => (await countDone()) >= TOTAL_FOR_RSS, { timeoutMs: 900_000, intervalMs: 200 });
+    const apiRss = rssMiB(stack.api?.proc.pid);
+    const workerRss = rssMiB(stack.workers[0]?.proc.pid);
+    console.log(`  RSS after ${TOTAL_FOR_RSS} executions: api ${apiRss.toFixed(0)} MiB + worker ${workerRss.toFixed(0)} MiB = ${(apiRss + workerRss).toFixed(0)} MiB`);
+
+    const result = {
+      bench: 'engine',
+      concurrency: C,
+      rawJobsPerSec: Math.round(rawJobsPerSec),
+      stagesPerSec: Math.round(stagesPerSec),
+      ratio: Number((stagesPerSec / rawJobsPerSec).toFixed(3)),
+      stageToStageP50Ms: Number(p50.toFixed(2)),
+      stageToStageP99Ms: Number(p99.toFixed(2)),
+      executionsForRss: TOTAL_FOR_RSS,
+      rssApiMiB: Math.round(apiRss),
+      rssWorkerMiB: Math.round(workerRss),
+      rssTotalMiB: Math.round(apiRss + workerRss),
+      targets: { ratio: 0.2, p50Ms: 5, p99Ms: 25, rssTotalMiB: 600 },
+    };
+    console.log(JSON.stringify(result));
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
