@@ -6,16 +6,31 @@ import { setUnauthorizedHandler } from './api/client';
 import { Layout } from './components/layout';
 import { ApplicationPage } from './pages/application.page';
 import { ApplicationsPage } from './pages/applications.page';
+import ExecutionPage from './pages/execution.page';
 import { PipelinesPage } from './pages/pipelines.page';
 import { SignInPage } from './pages/sign-in.page';
 
-// Heavy pages (React Flow, charts) load on demand; the pipelines page does not wait for them.
-const PipelineEditorPage = lazy(() => import('./pages/pipeline-editor.page'));
-const ExecutionPage = lazy(() => import('./pages/execution.page'));
-const ClustersPage = lazy(() => import('./pages/clusters.page'));
-const ExecutionsPage = lazy(() => import('./pages/executions.page'));
-const CanaryPage = lazy(() => import('./pages/canary.page'));
-const DeliveriesPage = lazy(() => import('./pages/deliveries.page'));
+// The pages people land on most (pipelines, an execution) are in the main bundle: a lazy page that
+// suspends is held back by React's Suspense throttling (~300 ms). The others load on demand and are
+// fetched in the background once the first page is up.
+const pages = {
+  editor: () => import('./pages/pipeline-editor.page'),
+  clusters: () => import('./pages/clusters.page'),
+  executions: () => import('./pages/executions.page'),
+  canary: () => import('./pages/canary.page'),
+  deliveries: () => import('./pages/deliveries.page'),
+};
+const PipelineEditorPage = lazy(pages.editor);
+const ClustersPage = lazy(pages.clusters);
+const ExecutionsPage = lazy(pages.executions);
+const CanaryPage = lazy(pages.canary);
+const DeliveriesPage = lazy(pages.deliveries);
+
+function prefetchPages(): void {
+  const run = () => Object.values(pages).forEach((load) => void load().catch(() => undefined));
+  if ('requestIdleCallback' in window) window.requestIdleCallback(run, { timeout: 3000 });
+  else setTimeout(run, 1500);
+}
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -66,7 +81,7 @@ const router = createBrowserRouter([
           },
           { path: '/applications/:app/pipelines/new', element: page(<PipelineEditorPage />) },
           { path: '/pipelines/:id/edit', element: page(<PipelineEditorPage />) },
-          { path: '/executions/:id', element: page(<ExecutionPage />) },
+          { path: '/executions/:id', element: <ExecutionPage /> },
           { path: '/canary/results/:id', element: page(<CanaryPage />) },
           { path: '/deliveries', element: page(<DeliveriesPage />) },
           { path: '*', element: <p role="alert">No such page.</p> },
@@ -77,6 +92,7 @@ const router = createBrowserRouter([
 ]);
 
 export function App() {
+  useEffect(prefetchPages, []);
   return (
     <QueryClientProvider client={queryClient}>
       <RouterProvider router={router} />

@@ -1,6 +1,6 @@
 /**
  * Paths of API.md that other engineers are building and that the OpenAPI document does not hold
- * yet (clusters, accounts, trigger deliveries, canary, me). Typed here after API.md so the pages can
+ * yet (clusters, accounts, canary, me). Typed here after API.md so the pages can
  * be written against the same typed client; `ApiPaths` prefers the generated type of a path as soon
  * as the document has it, so a difference in shape then shows up as a type error in the page.
  */
@@ -41,37 +41,6 @@ export interface ClusterView {
   account: string;
   name: string;
   serverGroups: ServerGroupView[];
-}
-
-/** A webhook delivery (or a pipelines-repo sync request) and what came of it: the trigger debugger's record. */
-export interface TriggerDeliveryView {
-  id: string;
-  provider: string;
-  deliveryId: string;
-  accepted: boolean;
-  signature: string;
-  event: string | null;
-  repository: string | null;
-  branch: string | null;
-  hash: string | null;
-  receivedAt: string;
-  message: string | null;
-  started: Array<{ pipelineId: string; application: string; pipeline: string; triggerIndex: number; executionId: string }>;
-  skipped: Array<{ pipelineId: string; application: string; pipeline: string; triggerIndex: number; reason: string }>;
-  sync: {
-    application: string;
-    url: string;
-    branch: string;
-    path: string;
-    status: 'pending' | 'applied' | 'failed';
-    commit?: string | null;
-    created?: string[];
-    updated?: string[];
-    deleted?: string[];
-    unchanged?: number;
-    errors?: Array<{ file: string; pointer: string; message: string }>;
-    message?: string;
-  } | null;
 }
 
 export interface CanaryMetricJudgment {
@@ -118,7 +87,6 @@ export interface MeView {
 export interface PendingPaths {
   '/api/v1/accounts': PathItem<never, { get: Get<AccountView[]> }>;
   '/api/v1/applications/{app}/clusters': PathItem<{ app: string }, { get: Get<ClusterView[], { app: string }> }>;
-  '/api/v1/trigger-deliveries': PathItem<never, { get: Get<{ items: TriggerDeliveryView[]; nextCursor: string | null }, never, { application?: string; provider?: string; limit?: number; cursor?: string }> }>;
   '/api/v1/canary/results/{id}': PathItem<{ id: string }, { get: Get<CanaryResultView, { id: string }> }>;
   '/api/v1/canary/configs': PathItem<never, { get: Get<Array<Record<string, unknown>>>; post: Post<Record<string, unknown>, Record<string, unknown>> }>;
   '/api/v1/me': PathItem<never, { get: Get<MeView> }>;

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import type { TriggerDeliveryView } from '../api/pending-paths';
+import type { Schemas } from '@gennaker/api-client';
 import { useTriggerDeliveries } from '../api/queries';
 import { ErrorBox } from '../components/error-box';
 import { Pager } from '../components/pager';
@@ -29,7 +29,9 @@ export default function DeliveriesPage() {
   );
 }
 
-function Delivery({ d }: { d: TriggerDeliveryView }) {
+type TriggerDelivery = Schemas['TriggerDelivery'];
+
+function Delivery({ d }: { d: TriggerDelivery }) {
   return (
     <li className="card" aria-label={`Delivery ${d.deliveryId}`} data-testid="delivery">
       <div className="row between wrap">
@@ -55,7 +57,7 @@ function Delivery({ d }: { d: TriggerDeliveryView }) {
         ))}
         {d.skipped.map((s) => (
           <li key={`${s.pipelineId}-${s.triggerIndex}`}>
-            <span className="badge status-waiting">did not fire</span> {s.application} / {s.pipeline} (trigger {s.triggerIndex + 1}): {s.reason}
+            <span className="badge status-waiting">did not fire</span> {s.application} / {s.pipeline}{s.triggerIndex !== undefined ? ` (trigger ${s.triggerIndex + 1})` : ''}: {s.reason}
           </li>
         ))}
       </ul>
