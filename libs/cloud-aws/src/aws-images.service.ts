@@ -103,7 +103,7 @@ export class AwsImagesService {
             TagSpecifications: [{ ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
           }),
         ),
-      { InvalidParameterValue: '/inputs', InvalidAMIID: '/baseImage', InvalidGroup: '/inputs/securityGroups', InvalidIamInstanceProfile: '/inputs/iamInstanceProfile', InvalidSubnet: '/inputs/subnetType' },
+      { InvalidAMIID: '/baseAmi', InvalidGroup: '/extendedAttributes/securityGroups', InvalidIamInstanceProfile: '/extendedAttributes/iamInstanceProfile', InvalidSubnet: '/extendedAttributes/subnetType', InvalidParameterValue: '' },
     );
     return { state: 'running', bakeId, message: `builder ${out.Instances?.[0]?.InstanceId ?? ''} launched from ${base.ImageId} (${base.Name ?? ''})` };
   }
@@ -182,10 +182,11 @@ export class AwsImagesService {
     const images = b.id
       ? ((await awsCallTolerating(c, 'DescribeImages', () => c.ec2.send(new DescribeImagesCommand({ ImageIds: [b.id as string] })), (e) => awsErrorCode(e).startsWith('InvalidAMIID')))?.Images ?? [])
       : await this.describeImages(c, { ...(b.owner ? { Owners: [b.owner] } : {}), Filters: [{ Name: 'name', Values: [b.name as string] }, { Name: 'state', Values: ['available'] }] });
+    // A name may match many images (wildcards, several owners): the newest wins, as in Rosco.
     const [base] = images.sort(newestImageFirst);
     if (!base?.ImageId) {
       const what = b.id ? `no image ${b.id}` : `no available image named ${b.name}${b.owner ? ` owned by ${b.owner}` : ''}`;
-      throw new InputError(`base image not found in ${c.account.name}/${c.region}`, [{ pointer: b.id ? '/baseImage/id' : '/baseImage/name', message: `${what} in ${c.account.name}/${c.region}` }]);
+      throw new InputError(`base image not found in ${c.account.name}/${c.region}`, [{ pointer: b.id ? '/baseAmi' : '/baseName', message: `${what} in ${c.account.name}/${c.region}` }]);
     }
     return base;
   }
@@ -194,7 +195,7 @@ export class AwsImagesService {
     const out = await awsCall(c, 'DescribeSubnets', () => c.ec2.send(new DescribeSubnetsCommand({ Filters: subnetType ? [{ Name: 'tag-key', Values: [c.account.subnetTypeTag] }] : [{ Name: 'default-for-az', Values: ['true'] }] })));
     const [subnet] = selectSubnets(out.Subnets ?? [], { ...(subnetType ? { subnetType } : {}), tagKey: c.account.subnetTypeTag });
     if (!subnet?.SubnetId) {
-      throw new InputError(`no subnet for the bake builder in ${c.account.name}/${c.region}`, [{ pointer: '/inputs/subnetType', message: subnetType ? `no subnet tagged ${c.account.subnetTypeTag} = ${subnetType}` : 'no default subnet: give inputs.subnetType or defaults.bakeSubnetType' }]);
+      throw new InputError(`no subnet for the bake builder in ${c.account.name}/${c.region}`, [{ pointer: '/extendedAttributes/subnetType', message: subnetType ? `no subnet tagged ${c.account.subnetTypeTag} = ${subnetType}` : 'no default subnet: give inputs.subnetType or defaults.bakeSubnetType' }]);
     }
     return subnet.SubnetId;
   }
@@ -239,7 +240,13 @@ interface BakeInputs {
   timeoutSeconds?: number;
 }
 
-/** The request's fields and the AWS inputs this provider reads; pointers relative to the request. */
+/**
+ * The request's fields and the AWS inputs this provider reads. The bake stage passes its own
+ * context keys as `inputs` (Rosco's: instanceType, commit, extendedAttributes...), so pointers
+ * name those keys. AWS-only settings Rosco has no key for come in `extendedAttributes`:
+ * iamInstanceProfile, subnetType, securityGroups (comma-separated ids), provisioningScript,
+ * timeoutSeconds.
+ */
 function validateBake(req: BakeRequest): BakeInputs {
   const errors: ErrorDetail[] = [];
   const bad = (pointer: string, message: string) => errors.push({ pointer, message });
@@ -247,26 +254,42 @@ function validateBake(req: BakeRequest): BakeInputs {
   if (req.version !== undefined && (typeof req.version !== 'string' || !PACKAGE_VERSION.test(req.version))) bad('/version', 'must be a package version (letters, digits and +.~:_-)');
   if (typeof req.inputsHash !== 'string' || !/^[A-Za-z0-9+/=._:-]{1,256}$/.test(req.inputsHash)) bad('/inputsHash', 'must be a hash of at most 256 characters');
   const b = req.baseImage;
-  if (!b || (!b.id && !b.name)) bad('/baseImage', 'a base image is required: {id} or {name, owner?}');
-  else if (b.id && !/^ami-[0-9a-f]{8,17}$/.test(b.id)) bad('/baseImage/id', 'must be an AMI id');
+  if (!b || (!b.id && !b.name)) bad('/baseAmi', 'a base image is required: baseAmi (an AMI id) or baseName (an AMI name, wildcards allowed)');
+  else if (b.id && !/^ami-[0-9a-f]{8,17}$/.test(b.id)) bad('/baseAmi', 'must be an AMI id such as ami-0123456789abcdef0');
   const inputs = isPlainObject(req.inputs) ? req.inputs : {};
+  const ext = isPlainObject(inputs['extendedAttributes']) ? inputs['extendedAttributes'] : {};
   const out: BakeInputs = {};
-  for (const key of ['instanceType', 'iamInstanceProfile', 'subnetType', 'provisioningScript', 'commit', 'application'] as const) {
-    const v = inputs[key];
-    if (v === undefined) continue;
-    if (typeof v !== 'string' || v === '') bad(`/inputs/${key}`, 'must be a non-empty string');
-    else out[key] = v;
+  const str = (value: unknown, pointer: string): string | undefined => {
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || value === '') {
+      bad(pointer, 'must be a non-empty string');
+      return undefined;
+    }
+    return value;
+  };
+  const instanceType = str(inputs['instanceType'], '/instanceType');
+  if (instanceType !== undefined && !/^[a-z0-9-]+\.[a-z0-9-]+$/.test(instanceType)) bad('/instanceType', 'must be an EC2 instance type such as t3.small');
+  else if (instanceType) out.instanceType = instanceType;
+  const commit = str(inputs['commit'], '/commit');
+  if (commit !== undefined && commit.length > 256) bad('/commit', 'must be at most 256 characters');
+  else if (commit) out.commit = commit;
+  const application = str(inputs['application'], '/application');
+  if (application) out.application = application;
+  for (const key of ['iamInstanceProfile', 'subnetType', 'provisioningScript'] as const) {
+    const v = str(ext[key], `/extendedAttributes/${key}`);
+    if (v) out[key] = v;
   }
-  if (out.commit !== undefined && out.commit.length > 256) bad('/inputs/commit', 'must be at most 256 characters');
-  const timeout = inputs['timeoutSeconds'];
-  if (timeout !== undefined) {
-    if (!Number.isInteger(timeout) || (timeout as number) < 60 || (timeout as number) > 86_400) bad('/inputs/timeoutSeconds', 'must be an integer from 60 to 86400');
-    else out.timeoutSeconds = timeout as number;
-  }
-  const sgs = inputs['securityGroups'];
+  const sgs = ext['securityGroups'];
   if (sgs !== undefined) {
-    if (!Array.isArray(sgs) || !sgs.every((s) => typeof s === 'string' && /^sg-[0-9a-f]+$/.test(s))) bad('/inputs/securityGroups', 'must be a list of security group ids (sg-...)');
-    else out.securityGroups = sgs as string[];
+    const list = typeof sgs === 'string' ? sgs.split(',').map((x) => x.trim()).filter((x) => x !== '') : sgs;
+    if (!Array.isArray(list) || !list.every((x) => typeof x === 'string' && /^sg-[0-9a-f]+$/.test(x))) bad('/extendedAttributes/securityGroups', 'must be security group ids (sg-...), comma-separated');
+    else out.securityGroups = list as string[];
+  }
+  const timeout = ext['timeoutSeconds'];
+  if (timeout !== undefined) {
+    const n = typeof timeout === 'string' ? Number(timeout) : timeout;
+    if (!Number.isInteger(n) || (n as number) < 60 || (n as number) > 86_400) bad('/extendedAttributes/timeoutSeconds', 'must be an integer from 60 to 86400');
+    else out.timeoutSeconds = n as number;
   }
   if (errors.length > 0) throw new InputError('invalid bake request', errors);
   return out;

@@ -27,7 +27,7 @@ import type { Capacity, ServerGroup, ServerGroupSpec } from '@gennaker/cloud';
 import { InputError, NotFoundError, TransientError, errorMessage } from '@gennaker/common';
 import type { AwsClientFactory, AwsClients } from './aws-client.factory';
 import { awsCall, awsCallTolerating, awsErrorCode, isAlreadyExists, isNotFound } from './aws-errors.util';
-import { capacityErrors, resolveServerGroupSpec, type ResolvedSpec } from './aws-server-group-spec.util';
+import { SPEC_POINTERS as P, capacityErrors, resolveServerGroupSpec, type ResolvedSpec } from './aws-server-group-spec.util';
 import { DISABLE_PROCESSES, TAG, asgTags, isEnabled, tagMap, toServerGroup, type TargetHealthIndex } from './aws-server-group.util';
 import { selectSubnets } from './aws-subnets.util';
 import { clusterOf, launchTemplateNameOf } from './frigga-name.util';
@@ -101,7 +101,7 @@ export class AwsServerGroupsService {
           }),
         ),
       isAlreadyExists,
-      { InvalidKeyPair: '/keyPair', InvalidGroup: '/securityGroups', InvalidAMIID: '/image/id', InvalidUserData: '/userData', InvalidIamInstanceProfile: '/iamInstanceProfile', InvalidParameterValue: '' },
+      { InvalidKeyPair: P.keyPair, InvalidGroup: P.securityGroups, InvalidAMIID: P.image, InvalidUserData: P.userData, InvalidIamInstanceProfile: P.iamInstanceProfile, InvalidParameterValue: '' },
     );
 
     // AlreadyExists: another attempt (a worker thought dead) created it meanwhile: the same group.
@@ -126,7 +126,7 @@ export class AwsServerGroupsService {
             }),
           ),
         isAlreadyExists,
-        { LimitExceeded: '/capacity', ValidationError: '' },
+        { LimitExceeded: P.capacity, ValidationError: '' },
       );
     if (spec.startDisabled) await this.suspend(c, spec.name, ['AddToLoadBalancer']);
 
@@ -212,7 +212,7 @@ export class AwsServerGroupsService {
     const attachedTgNames = new Set((asg.TargetGroupARNs ?? []).map((a) => a.split('/')[1]));
     const missingTgs = wantTgs.filter((n) => !attachedTgNames.has(n));
     if (missingTgs.length > 0) {
-      const arns = await this.targetGroupArns(c, missingTgs, '/targetGroups');
+      const arns = await this.targetGroupArns(c, missingTgs);
       await awsCall(c, 'AttachLoadBalancerTargetGroups', () => c.autoScaling.send(new AttachLoadBalancerTargetGroupsCommand({ AutoScalingGroupName: name, TargetGroupARNs: arns })));
     }
     const missingLbs = wantLbs.filter((n) => !(asg.LoadBalancerNames ?? []).includes(n));
@@ -295,7 +295,7 @@ export class AwsServerGroupsService {
   private async findImage(c: AwsClients, imageId: string): Promise<{ ImageId?: string; Name?: string; State?: string }> {
     const out = await awsCallTolerating(c, 'DescribeImages', () => c.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] })), (err) => awsErrorCode(err).startsWith('InvalidAMIID'));
     const image = out?.Images?.[0];
-    if (!image) throw new InputError(`image ${imageId} not found in ${c.account.name}/${c.region}`, [{ pointer: '/image/id', message: `no image ${imageId} in ${c.account.name}/${c.region} (bake or copy it there first)` }]);
+    if (!image) throw new InputError(`image ${imageId} not found in ${c.account.name}/${c.region}`, [{ pointer: P.image, message: `no image ${imageId} in ${c.account.name}/${c.region} (bake or copy it there first)` }]);
     if (image.State && image.State !== 'available') throw new TransientError(`image ${imageId} is ${image.State}, not yet available`);
     return image;
   }
@@ -312,7 +312,7 @@ export class AwsServerGroupsService {
     const chosen = selectSubnets(subnets, { ...(r.subnetType ? { subnetType: r.subnetType } : {}), tagKey: c.account.subnetTypeTag, ...(r.availabilityZones ? { availabilityZones: r.availabilityZones } : {}) });
     if (chosen.length === 0) {
       const what = r.subnetType ? `no subnet tagged ${c.account.subnetTypeTag} = ${r.subnetType}` : 'no default subnet (give a subnetType)';
-      throw new InputError(`${what} in ${c.account.name}/${c.region}`, [{ pointer: r.subnetType ? '/subnetType' : '/subnetType', message: `${what} in ${c.account.name}/${c.region}${r.availabilityZones ? ` and zones ${r.availabilityZones.join(', ')}` : ''}` }]);
+      throw new InputError(`${what} in ${c.account.name}/${c.region}`, [{ pointer: P.subnetType, message: `${what} in ${c.account.name}/${c.region}${r.availabilityZones ? ` and zones ${r.availabilityZones.join(', ')}` : ''}` }]);
     }
     return chosen.map((s) => s.SubnetId as string);
   }
@@ -323,12 +323,12 @@ export class AwsServerGroupsService {
     if (names.length === 0) return groups;
     const out = await awsCall(c, 'DescribeSecurityGroups', () => c.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: names }] })));
     const byName = new Map((out.SecurityGroups ?? []).map((g) => [g.GroupName, g.GroupId as string]));
-    const details = groups.flatMap((g, i) => (names.includes(g) && !byName.has(g) ? [{ pointer: `/securityGroups/${i}`, message: `no security group named ${g} in ${c.account.name}/${c.region}` }] : []));
+    const details = groups.flatMap((g, i) => (names.includes(g) && !byName.has(g) ? [{ pointer: `${P.securityGroups}/${i}`, message: `no security group named ${g} in ${c.account.name}/${c.region}` }] : []));
     if (details.length > 0) throw new InputError('unknown security group', details);
     return groups.map((g) => byName.get(g) ?? g);
   }
 
-  private async targetGroupArns(c: AwsClients, names: string[], at = '/targetGroups'): Promise<string[]> {
+  private async targetGroupArns(c: AwsClients, names: string[], at: string = P.targetGroups): Promise<string[]> {
     if (names.length === 0) return [];
     // ELBv2 answers TargetGroupNotFound for the whole call when any name is unknown.
     const out = await awsCallTolerating(c, 'DescribeTargetGroups', () => c.elb.send(new DescribeTargetGroupsCommand({ Names: names })), isNotFound);

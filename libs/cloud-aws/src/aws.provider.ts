@@ -11,6 +11,11 @@ export interface AwsProviderOptions extends AwsClientFactoryOptions {
   /** JSON pointer of each entry in the accounts file, for errors (default `/accounts/<i>`). */
   pointers?: string[];
   now?: () => number;
+  /**
+   * How often tasks poll while they wait (instances, bakes). Every poll costs AWS calls that count
+   * against the account's rate limit, so 10 s by default (Clouddriver polls about as often).
+   */
+  pollIntervalMs?: number;
 }
 
 /**
@@ -20,6 +25,7 @@ export interface AwsProviderOptions extends AwsClientFactoryOptions {
  */
 export class AwsProvider implements CloudProvider {
   readonly type = 'aws' as const;
+  readonly pollIntervalMs: number;
   readonly factory: AwsClientFactory;
   private readonly serverGroups: AwsServerGroupsService;
   private readonly images: AwsImagesService;
@@ -27,6 +33,7 @@ export class AwsProvider implements CloudProvider {
   private readonly alarms: AwsAlarmsService;
 
   constructor(accounts: AwsAccountConfig[], options: AwsProviderOptions = {}) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 10_000;
     this.factory = new AwsClientFactory(accounts, { ...options, logger: options.logger ?? nestLogger() });
     this.serverGroups = new AwsServerGroupsService(this.factory);
     this.images = new AwsImagesService(this.factory, options.now);
@@ -93,6 +100,10 @@ export class AwsProvider implements CloudProvider {
   /** Closes the SDK clients' sockets (worker shutdown, tests). */
   destroy(): void {
     this.factory.destroy();
+  }
+
+  async shutdown(): Promise<void> {
+    this.destroy();
   }
 }
 
