@@ -17,6 +17,7 @@ export const timeWindowStage: StageDefinition = {
 export const waitForExecutionWindowTask: TaskImplementation = {
   type: 'waitForExecutionWindow',
   queue: 'engine',
+  inline: true,
   async execute(input: TaskInput): Promise<TaskResult> {
     if (input.stage.context['skipRemainingWait'] === true) return { status: 'SUCCEEDED' };
     const window = (input.stage.context['restrictedExecutionWindow'] ?? {}) as RestrictedExecutionWindow;

@@ -103,6 +103,12 @@ export interface TaskImplementation {
   invocationTimeoutMs?: number;
   /** Attempts for thrown non-input errors before the task fails (default 5). */
   maxAttempts?: number;
+  /**
+   * Pure and quick (no I/O, no waiting): the engine may run it in the same transaction as the
+   * step that starts it, under the execution's lock, instead of queueing it. A poll it answers
+   * with RUNNING still goes through the queue.
+   */
+  inline?: boolean;
   execute(input: TaskInput): Promise<TaskResult>;
   onCancel?(input: TaskInput): Promise<TaskResult | void>;
   onTimeout?(input: TaskInput): Promise<TaskResult | void>;

@@ -7,6 +7,7 @@ import { PipelineRevisionEntity } from './entities/pipeline-revision.entity';
 import { StageEntity } from './entities/stage.entity';
 import { TaskEntity } from './entities/task.entity';
 import { InitialSchema1764140000000 } from './migrations/1764140000000-initial-schema';
+import { ExecutionVersion1764160000000 } from './migrations/1764160000000-execution-version';
 import { TriggerDeliveryEntity, TriggerStartEntity, TriggerTables1764150000000 } from '@gennaker/trigger-store';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/gennaker';
@@ -24,7 +25,7 @@ export const ENTITIES = [
 ];
 
 /** Every migration, in order. New ones are appended here (timestamped class names). */
-export const MIGRATIONS = [InitialSchema1764140000000, TriggerTables1764150000000];
+export const MIGRATIONS = [InitialSchema1764140000000, TriggerTables1764150000000, ExecutionVersion1764160000000];
 
 export interface DatabaseOptions {
   url?: string;

@@ -51,18 +51,133 @@ export interface ExecutionSummary {
 export class ExecutionRepository {
   constructor(private readonly ds: DataSource) {}
 
-  /** Loads an execution; with `lock`, takes its row lock (caller must be in a transaction). */
+  /** Row version of each execution this repository loaded (bumped by every stored change). */
+  private readonly versions = new WeakMap<Execution, number>();
+
+  /**
+   * Loads an execution with its stages and tasks in one statement; with `lock`, takes its row
+   * lock (caller must be in a transaction).
+   */
   async load(id: string, options: { manager?: EntityManager; lock?: boolean } = {}): Promise<Execution | null> {
     const m = options.manager ?? this.ds.manager;
-    const rows: Row[] = await m.query(`SELECT * FROM executions WHERE id = $1${options.lock ? ' FOR UPDATE' : ''}`, [id]);
-    const row = rows[0];
-    if (!row) return null;
-    const stageRows: Row[] = await m.query(
-      `SELECT s.*, COALESCE((SELECT json_agg(t ORDER BY t.seq) FROM tasks t WHERE t.stage_id = s.id), '[]'::json) AS task_rows
-         FROM stages s WHERE s.execution_id = $1 ORDER BY s.seq`,
+    if (options.lock) await m.query(`SELECT 1 FROM executions WHERE id = $1 FOR UPDATE`, [id]);
+    const rows: Row[] = await m.query(
+      `SELECT e.*, COALESCE((
+         SELECT json_agg(x ORDER BY x.seq) FROM (
+           SELECT s.*, COALESCE((SELECT json_agg(t ORDER BY t.seq) FROM tasks t WHERE t.stage_id = s.id), '[]'::json) AS task_rows
+             FROM stages s WHERE s.execution_id = e.id) x), '[]'::json) AS stage_rows
+         FROM executions e WHERE e.id = $1`,
       [id],
     );
-    return toExecution(row, stageRows);
+    const row = rows[0];
+    if (!row) return null;
+    const execution = toExecution(row, (row['stage_rows'] as Row[]) ?? []);
+    this.versions.set(execution, Number(row['version'] ?? 0));
+    return execution;
+  }
+
+  /** The row version an execution had when it was loaded (or last committed). */
+  versionOf(e: Execution): number | undefined {
+    return this.versions.get(e);
+  }
+
+  /**
+   * Takes an execution's row lock and says its current version, so a caller holding a copy read
+   * before the lock can tell whether the copy is still current. null when it does not exist.
+   */
+  async lock(m: EntityManager, id: string): Promise<{ version: number } | null> {
+    const rows: Row[] = await m.query(`SELECT version FROM executions WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0] ? { version: Number(rows[0]['version']) } : null;
+  }
+
+  /**
+   * Stores a transition in one statement: changed and removed stages and tasks, the execution
+   * row (version bumped), the new outbox messages, and, when asked, the removal of the
+   * execution's other pending messages. Returns the stored messages and the dropped ones.
+   */
+  async commit(
+    m: EntityManager,
+    before: ExecutionSnapshot | null,
+    e: Execution,
+    outbox: { rows: string; dropPending: boolean },
+  ): Promise<{ stored: Row[]; dropped: Array<{ id: string; queue: string }> }> {
+    const changes = this.changes(before, e);
+    const result: Row[] = await m.query(
+      `WITH
+         od AS (DELETE FROM outbox WHERE $7::boolean AND execution_id = $8 AND type NOT IN ('CancelStage', 'ExecutionFinished') RETURNING id, queue),
+         dt AS (DELETE FROM tasks WHERE id = ANY($5::text[])),
+         ds AS (DELETE FROM stages WHERE id = ANY($4::text[])),
+         us AS (INSERT INTO stages SELECT * FROM json_populate_recordset(NULL::stages, $2::json)
+                ON CONFLICT (id) DO UPDATE SET
+                  seq = EXCLUDED.seq, status = EXCLUDED.status, name = EXCLUDED.name, initial_context = EXCLUDED.initial_context,
+                  context = EXCLUDED.context, outputs = EXCLUDED.outputs, requisite_stage_ref_ids = EXCLUDED.requisite_stage_ref_ids,
+                  start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time, paused_ms = EXCLUDED.paused_ms,
+                  error = EXCLUDED.error, failure_handled = EXCLUDED.failure_handled, last_modified = EXCLUDED.last_modified
+                RETURNING 1),
+         ut AS (INSERT INTO tasks SELECT * FROM json_populate_recordset(NULL::tasks, $3::json)
+                ON CONFLICT (id) DO UPDATE SET
+                  status = EXCLUDED.status, start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time,
+                  attempts = EXCLUDED.attempts, paused_ms = EXCLUDED.paused_ms, last_error = EXCLUDED.last_error
+                RETURNING 1),
+         ob AS (INSERT INTO outbox SELECT * FROM json_populate_recordset(NULL::outbox, $6::json)
+                ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO UPDATE
+                  SET deliver_at = LEAST(outbox.deliver_at, EXCLUDED.deliver_at), woken = true
+                RETURNING id, execution_id, type, queue, payload, deliver_at, dedupe_key, (xmax = 0) AS inserted),
+         ue AS (UPDATE executions x SET
+                  version = x.version + 1, status = r.status, start_time = r.start_time, end_time = r.end_time, canceled = r.canceled,
+                  canceled_by = r.canceled_by, cancellation_reason = r.cancellation_reason, paused = r.paused,
+                  trigger = r.trigger, spec = r.spec, updated_at = now()
+                FROM json_populate_record(NULL::executions, $1::json) r WHERE x.id = r.id
+                RETURNING x.version)
+       SELECT (SELECT json_agg(ob) FROM ob) AS stored, (SELECT json_agg(od) FROM od) AS dropped, (SELECT version FROM ue) AS version,
+              (SELECT count(*) FROM us) AS stages, (SELECT count(*) FROM ut) AS tasks`,
+      [
+        JSON.stringify(executionRow(e)),
+        JSON.stringify(changes.stages),
+        JSON.stringify(changes.tasks),
+        changes.goneStages,
+        changes.goneTasks,
+        outbox.rows,
+        outbox.dropPending,
+        e.id,
+      ],
+    );
+    const r = result[0] ?? {};
+    this.versions.set(e, Number(r['version'] ?? 0));
+    return {
+      stored: (r['stored'] as Row[] | null) ?? [],
+      dropped: ((r['dropped'] as Row[] | null) ?? []).map((d) => ({ id: String(d['id']), queue: String(d['queue']) })),
+    };
+  }
+
+  /** Whether nothing of the execution changed since the snapshot. */
+  unchanged(before: ExecutionSnapshot, e: Execution): boolean {
+    if (JSON.stringify(executionRow(e)) !== before.execution) return false;
+    const c = this.changes(before, e);
+    return c.stages.length === 0 && c.tasks.length === 0 && c.goneStages.length === 0 && c.goneTasks.length === 0;
+  }
+
+  private changes(before: ExecutionSnapshot | null, e: Execution): { stages: Row[]; tasks: Row[]; goneStages: string[]; goneTasks: string[] } {
+    const stages: Row[] = [];
+    const tasks: Row[] = [];
+    const liveStageIds = new Set<string>();
+    const liveTaskIds = new Set<string>();
+    for (const s of e.stages) {
+      liveStageIds.add(s.id);
+      const row = stageRow(e.id, s);
+      if (!before || before.stages.get(s.id) !== JSON.stringify(row)) stages.push(row);
+      s.tasks.forEach((t, i) => {
+        liveTaskIds.add(t.id);
+        const tr = taskRow(e.id, s.id, t, i);
+        if (!before || before.tasks.get(t.id) !== JSON.stringify(tr)) tasks.push(tr);
+      });
+    }
+    return {
+      stages,
+      tasks,
+      goneStages: before ? [...before.stages.keys()].filter((id) => !liveStageIds.has(id)) : [],
+      goneTasks: before ? [...before.tasks.keys()].filter((id) => !liveTaskIds.has(id)) : [],
+    };
   }
 
   snapshot(e: Execution): ExecutionSnapshot {
@@ -83,7 +198,7 @@ export class ExecutionRepository {
     if (!before) {
       await m.query(
         `INSERT INTO executions SELECT * FROM json_populate_record(NULL::executions, $1::json)`,
-        [JSON.stringify({ ...execRow, updated_at: new Date().toISOString() })],
+        [JSON.stringify({ ...execRow, version: 1, updated_at: new Date().toISOString() })],
       );
     } else if (JSON.stringify(execRow) !== before.execution) {
       await m.query(
@@ -95,6 +210,7 @@ export class ExecutionRepository {
         [JSON.stringify(execRow)],
       );
     }
+    if (before) await m.query(`UPDATE executions SET version = version + 1 WHERE id = $1`, [e.id]);
 
     const changedStages: Row[] = [];
     const changedTasks: Row[] = [];

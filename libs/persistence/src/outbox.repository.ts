@@ -19,6 +19,41 @@ export interface StoredOutboxMessage extends OutboxMessage {
 }
 
 /**
+ * Outbox rows as JSON for json_populate_recordset. Messages sharing a dedupe key are merged first:
+ * one statement cannot touch a conflicting row twice.
+ */
+export function outboxRowsJson(messages: OutboxMessage[], dispatched: boolean): string {
+  const byKey = new Map<string, OutboxMessage>();
+  const rows: OutboxMessage[] = [];
+  for (const msg of messages) {
+    if (msg.dedupeKey) {
+      const prev = byKey.get(msg.dedupeKey);
+      if (prev) {
+        prev.deliverAt = Math.min(prev.deliverAt, msg.deliverAt);
+        continue;
+      }
+      byKey.set(msg.dedupeKey, msg);
+    }
+    rows.push(msg);
+  }
+  const now = new Date().toISOString();
+  return JSON.stringify(
+    rows.map((r) => ({
+      id: r.id,
+      execution_id: r.executionId,
+      type: r.type,
+      queue: r.queue,
+      payload: r.payload,
+      deliver_at: new Date(r.deliverAt).toISOString(),
+      dispatched_at: dispatched ? now : null,
+      dedupe_key: r.dedupeKey ?? null,
+      woken: false,
+      created_at: now,
+    })),
+  );
+}
+
+/**
  * The transactional outbox: engine messages written with the state change that caused them and
  * deleted with the state change that handled them.
  */
@@ -32,43 +67,14 @@ export class OutboxRepository {
    */
   async add(m: EntityManager, messages: OutboxMessage[], dispatched: boolean): Promise<StoredOutboxMessage[]> {
     if (messages.length === 0) return [];
-    // One statement cannot touch a conflicting row twice: merge same-key messages first.
-    const byKey = new Map<string, OutboxMessage>();
-    const rows: OutboxMessage[] = [];
-    for (const msg of messages) {
-      if (msg.dedupeKey) {
-        const prev = byKey.get(msg.dedupeKey);
-        if (prev) {
-          prev.deliverAt = Math.min(prev.deliverAt, msg.deliverAt);
-          continue;
-        }
-        byKey.set(msg.dedupeKey, msg);
-      }
-      rows.push(msg);
-    }
-    const now = new Date().toISOString();
-    const json = JSON.stringify(
-      rows.map((r) => ({
-        id: r.id,
-        execution_id: r.executionId,
-        type: r.type,
-        queue: r.queue,
-        payload: r.payload,
-        deliver_at: new Date(r.deliverAt).toISOString(),
-        dispatched_at: dispatched ? now : null,
-        dedupe_key: r.dedupeKey ?? null,
-        woken: false,
-        created_at: now,
-      })),
-    );
     const out: Row[] = await m.query(
       `INSERT INTO outbox SELECT * FROM json_populate_recordset(NULL::outbox, $1::json)
        ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO UPDATE
          SET deliver_at = LEAST(outbox.deliver_at, EXCLUDED.deliver_at), woken = true
        RETURNING id, execution_id, type, queue, payload, deliver_at, dedupe_key, (xmax = 0) AS inserted`,
-      [json],
+      [outboxRowsJson(messages, dispatched)],
     );
-    return out.map(toMessage);
+    return out.map(toStoredMessage);
   }
 
   /** Deletes a message as part of handling it. Returns false when it was already handled. */
@@ -102,7 +108,7 @@ export class OutboxRepository {
         RETURNING id, execution_id, type, queue, payload, deliver_at, dedupe_key`,
       [limit],
     ));
-    return rows.map(toMessage);
+    return rows.map(toStoredMessage);
   }
 
   async markUndispatched(ids: string[]): Promise<void> {
@@ -119,7 +125,7 @@ export class OutboxRepository {
         ORDER BY deliver_at LIMIT $2`,
       [String(graceMs), limit],
     );
-    return rows.map(toMessage);
+    return rows.map(toStoredMessage);
   }
 
   async pendingCount(): Promise<number> {
@@ -128,7 +134,7 @@ export class OutboxRepository {
   }
 }
 
-function toMessage(r: Row): StoredOutboxMessage {
+export function toStoredMessage(r: Row): StoredOutboxMessage {
   const d = r['deliver_at'];
   return {
     id: String(r['id']),

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { GennakerError, isRetryable } from '@gennaker/common';
 import {
   findStage,
   freeSlots,
   isComplete,
+  prepareRunTask,
+  taskInput,
+  type TaskImplementation,
   remainingTimeoutMs,
   Transition,
   type EngineEvent,
@@ -16,6 +20,8 @@ import {
   ExecutionRepository,
   OutboxRepository,
   PipelineConfigRepository,
+  outboxRowsJson,
+  toStoredMessage,
   type OutboxMessage,
   type StoredOutboxMessage,
 } from '@gennaker/persistence';
@@ -29,13 +35,17 @@ import {
   EXPRESSIONS,
   OUTBOX_REPOSITORY,
   PIPELINE_CONFIG_REPOSITORY,
+  RUNTIME_SETTINGS,
   STAGE_REGISTRY,
 } from './tokens';
+import type { RuntimeSettings } from './settings';
 
 export interface ApplyOptions {
   /** The outbox row being handled: deleted in the same transaction; when already gone, nothing is applied. */
   outboxId?: string;
   actor?: string;
+  /** The execution as read before the lock (e.g. by a task run), reused when still current. */
+  preloaded?: Execution;
 }
 
 export interface ApplyContext {
@@ -72,6 +82,7 @@ export class EngineService {
     @Inject(EXPRESSIONS) private readonly expressions: ExpressionPort,
     @Inject(OutboxDispatcher) private readonly dispatcher: OutboxDispatcher,
     @Inject(EventBus) private readonly events: EventBus,
+    @Inject(RUNTIME_SETTINGS) private readonly settings: RuntimeSettings,
   ) {}
 
   private readonly finishListeners: Array<(execution: Execution) => Promise<void>> = [];
@@ -119,13 +130,19 @@ export class EngineService {
     fn: (ctx: ApplyContext) => T | Promise<T>,
   ): Promise<ApplyResult<T> | null> {
     const committed = await this.ds.transaction(async (m) => {
-      const execution = await this.executions.load(executionId, { manager: m, lock: true });
+      const locked = await this.executions.lock(m, executionId);
+      if (!locked) return null;
       let woken = false;
       if (options.outboxId) {
         const taken = await this.outbox.take(m, options.outboxId);
         if (!taken) return null;
         woken = taken.woken;
       }
+      // A copy read before the lock is still current when nobody stored a change since.
+      const execution =
+        options.preloaded && this.executions.versionOf(options.preloaded) === locked.version
+          ? options.preloaded
+          : await this.executions.load(executionId, { manager: m });
       if (!execution) return null;
       const before = this.executions.snapshot(execution);
       const wasComplete = isComplete(execution.status);
@@ -145,16 +162,16 @@ export class EngineService {
         pipelineIds: execution.type === 'PIPELINE' ? await this.pipelineIds(execution) : undefined,
       });
       const value = await fn({ transition, execution, manager: m, woken });
+      await this.runInlineTasks(transition, execution);
       const messages = this.shape(execution, transition.messages, woken);
-
-      let dropped: Array<{ id: string; queue: string }> = [];
-      if (!wasComplete && isComplete(execution.status)) {
-        // Nothing of a finished execution may run any more: drop its pending polls.
-        dropped = await this.outbox.deleteForExecution(m, execution.id, []);
+      // Nothing of a finished execution may run any more: its pending polls are dropped.
+      const dropPending = !wasComplete && isComplete(execution.status);
+      const rows = messages.map((o) => this.toOutbox(o, execution.id));
+      if (rows.length === 0 && !dropPending && this.executions.unchanged(before, execution)) {
+        return { value, execution, stored: [] as StoredOutboxMessage[], events: transition.events, dropped: [] as Array<{ id: string; queue: string }> };
       }
-      await this.executions.save(m, before, execution);
-      const stored = await this.outbox.add(m, messages.map((o) => this.toOutbox(o, execution.id)), true);
-      return { value, execution, stored, events: transition.events, dropped };
+      const result = await this.executions.commit(m, before, execution, { rows: outboxRowsJson(rows, true), dropPending });
+      return { value, execution, stored: result.stored.map(toStoredMessage), events: transition.events, dropped: result.dropped };
     });
     if (!committed) return null;
     await this.afterCommit(committed.stored, committed.events);
@@ -163,6 +180,51 @@ export class EngineService {
       void this.events.publishCancel(committed.execution.id);
     }
     return { value: committed.value, execution: committed.execution };
+  }
+
+  /**
+   * Runs tasks marked `inline` (pure and quick) right here instead of queueing them: their
+   * RunTask messages are taken out of the outgoing list and applied, repeatedly, since finishing
+   * one may start the next. Bounded, so one transaction never runs away.
+   */
+  private async runInlineTasks(transition: Transition, execution: Execution): Promise<void> {
+    if (!this.settings.inlineTasks) return;
+    for (let round = 0; round < 500; round++) {
+      const index = transition.messages.findIndex((o) => {
+        if (o.message.type !== 'RunTask' || (o.delayMs ?? 0) > 0) return false;
+        const stage = findStage(execution, o.message.stageId);
+        const task = stage?.tasks.find((t) => t.id === (o.message as { taskId: string }).taskId);
+        return task !== undefined && this.registry.task(task.type)?.inline === true;
+      });
+      if (index < 0) return;
+      const [out] = transition.messages.splice(index, 1);
+      const msg = out?.message as Extract<EngineMessage, { type: 'RunTask' }>;
+      const now = Date.now();
+      const decision = prepareRunTask(execution, msg.stageId, msg.taskId, this.registry, now);
+      if (decision.action === 'drop') continue;
+      if (decision.action === 'pause') {
+        transition.pauseTask(msg.stageId, msg.taskId);
+        continue;
+      }
+      const impl = this.registry.task(decision.task.type);
+      const input = taskInput(execution, decision.stage, decision.task, now, new AbortController().signal);
+      if (decision.timeoutMs !== null) {
+        transition.applyTaskOutcome(msg.stageId, msg.taskId, { kind: 'timeout', result: await impl?.onTimeout?.(input), timeoutMs: decision.timeoutMs });
+        continue;
+      }
+      try {
+        const result = await (impl as TaskImplementation).execute(input);
+        transition.applyTaskOutcome(msg.stageId, msg.taskId, { kind: 'result', result });
+      } catch (err) {
+        transition.applyTaskOutcome(msg.stageId, msg.taskId, {
+          kind: 'error',
+          error: err,
+          retryable: isRetryable(err),
+          code: err instanceof GennakerError ? err.code : undefined,
+          details: err instanceof GennakerError && err.details.length > 0 ? err.details : undefined,
+        });
+      }
+    }
   }
 
   /** Stores messages that belong to no particular transition (e.g. a new execution's start). */

@@ -29,6 +29,8 @@ export interface RuntimeSettings {
   /** Longest single task invocation before it is aborted and retried. */
   taskInvocationTimeoutMs: number;
   dbPoolSize: number;
+  /** Run pure, quick tasks (wait 0, variables, judgments) in the step that starts them; off = always queue. */
+  inlineTasks: boolean;
 }
 
 export function readRuntimeSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSettings {
@@ -50,5 +52,6 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv = process.env): Runti
     retentionIntervalMs: int('GENNAKER_RETENTION_INTERVAL_MS', 3_600_000),
     taskInvocationTimeoutMs: int('GENNAKER_TASK_INVOCATION_TIMEOUT_MS', 120_000),
     dbPoolSize: int('GENNAKER_DB_POOL_SIZE', 20),
+    inlineTasks: process.env['GENNAKER_INLINE_TASKS'] !== 'false',
   };
 }

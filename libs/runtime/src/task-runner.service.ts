@@ -82,7 +82,7 @@ export class TaskRunner implements OnModuleDestroy {
         impl.execute(taskInput(execution, decision.stage, decision.task, Date.now(), signal)),
       );
     }
-    await this.engine.apply(executionId, { outboxId }, ({ transition }) => transition.applyTaskOutcome(stageId, taskId, outcome));
+    await this.engine.apply(executionId, { outboxId, preloaded: execution }, ({ transition }) => transition.applyTaskOutcome(stageId, taskId, outcome));
   }
 
   /** Gives canceled (or skipped) tasks of a stage their onCancel hook: stop remote work, clean up. */

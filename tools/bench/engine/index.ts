@@ -46,92 +46,97 @@ async function rawBullmq(): Promise<number> {
   return RAW_JOBS / seconds;
 }
 
+interface EngineRun {
+  stagesPerSec: number;
+  p50: number;
+  p99: number;
+}
+
+async function countDone(stack: Stack): Promise<number> {
+  const { Client } = await import('pg');
+  const c = new Client({ connectionString: stack.databaseUrl });
+  await c.connect();
+  try {
+    const r = await c.query(`SELECT count(*)::int AS n FROM executions WHERE status IN ('SUCCEEDED','TERMINAL','CANCELED')`);
+    return r.rows[0].n as number;
+  } finally {
+    await c.end();
+  }
+}
+
+/** Keeps `inFlight` executions of a pipeline running until `total` have been started and finished. */
+async function runMany(stack: Stack, pipelineId: string, total: number, inFlight: number, alreadyDone: number): Promise<void> {
+  let launched = 0;
+  while (launched < total) {
+    const done = (await countDone(stack)) - alreadyDone;
+    const batch = Math.min(Math.max(0, inFlight - (launched - done)), total - launched);
+    await Promise.all(Array.from({ length: batch }, () => stack.client.post(`/api/v1/pipelines/${pipelineId}/executions`, {})));
+    launched += batch;
+    if (batch === 0) await new Promise((r) => setTimeout(r, 20));
+  }
+  await waitFor(async () => (await countDone(stack)) - alreadyDone >= total, { timeoutMs: 900_000, intervalMs: 50 });
+}
+
+async function engineRun(stack: Stack): Promise<EngineRun> {
+  const api = stack.client;
+  await api.post('/api/v1/applications', { name: 'bench' });
+  const ten = await api.post('/api/v1/pipelines', {
+    application: 'bench',
+    name: 'ten-waits',
+    limitConcurrent: false,
+    stages: Array.from({ length: 10 }, (_, i) => ({ refId: String(i + 1), type: 'wait', waitTime: 0, requisiteStageRefIds: i === 0 ? [] : [String(i)] })),
+  });
+  const started = Date.now();
+  await runMany(stack, ten.body.id, EXECUTIONS, IN_FLIGHT, 0);
+  const seconds = (Date.now() - started) / 1000;
+  const { Client } = await import('pg');
+  const c = new Client({ connectionString: stack.databaseUrl });
+  await c.connect();
+  const rows = await c.query(
+    `SELECT execution_id, ref_id::int AS n, extract(epoch from end_time) * 1000 AS e
+       FROM stages WHERE parent_stage_id IS NULL ORDER BY execution_id, ref_id::int`,
+  );
+  await c.end();
+  // From the end of one stage to the end of the next: picking up the next step, running its
+  // no-op task and storing the result (the engine's whole cost of one stage).
+  const gaps: number[] = [];
+  for (let i = 1; i < rows.rows.length; i++) {
+    const prev = rows.rows[i - 1];
+    const cur = rows.rows[i];
+    if (prev.execution_id === cur.execution_id && cur.n === prev.n + 1) gaps.push(Number(cur.e) - Number(prev.e));
+  }
+  return { stagesPerSec: (EXECUTIONS * 10) / seconds, p50: pct(gaps, 50), p99: pct(gaps, 99) };
+}
+
+const stackEnv = { GENNAKER_ENGINE_CONCURRENCY: String(C), GENNAKER_TASK_CONCURRENCY: String(C), GENNAKER_RETENTION_INTERVAL_MS: '0' };
+
 async function main(): Promise<void> {
   console.log(`raw BullMQ: ${RAW_JOBS} no-op jobs at concurrency ${C}...`);
   const rawJobsPerSec = await rawBullmq();
   console.log(`  ${rawJobsPerSec.toFixed(0)} jobs/s`);
 
-  const stack = await Stack.start({
-    workers: 1,
-    env: {
-      GENNAKER_ENGINE_CONCURRENCY: String(C),
-      GENNAKER_TASK_CONCURRENCY: String(C),
-      GENNAKER_RETENTION_INTERVAL_MS: '0',
-    },
-  });
+  // 1. Every task through the queue (as any task with I/O goes): the engine's messaging cost.
+  console.log(`Gennaker, every task queued: ${EXECUTIONS} executions of 10 wait(0) stages, ${IN_FLIGHT} in flight...`);
+  const queuedStack = await Stack.start({ workers: 1, env: { ...stackEnv, GENNAKER_INLINE_TASKS: 'false' } });
+  let queued: EngineRun;
   try {
-    const api = stack.client;
-    await api.post('/api/v1/applications', { name: 'bench' });
-    const ten = await api.post('/api/v1/pipelines', {
-      application: 'bench',
-      name: 'ten-waits',
-      limitConcurrent: false,
-      stages: Array.from({ length: 10 }, (_, i) => ({ refId: String(i + 1), type: 'wait', waitTime: 0, requisiteStageRefIds: i === 0 ? [] : [String(i)] })),
-    });
-    const pipelineId = ten.body.id as string;
-    const finished = async (): Promise<number> => {
-      const r = await api.get(`/api/v1/executions?pipelineId=${pipelineId}&status=SUCCEEDED,TERMINAL,CANCELED&limit=500`);
-      return r.body.items.length as number;
-    };
-    const countDone = async (): Promise<number> => {
-      // Counting more than 500 needs the database; the list endpoint pages at 500.
-      const { Client } = await import('pg');
-      const c = new Client({ connectionString: stack.databaseUrl });
-      await c.connect();
-      const r = await c.query(`SELECT count(*)::int AS n FROM executions WHERE status IN ('SUCCEEDED','TERMINAL','CANCELED')`);
-      await c.end();
-      return r.rows[0].n as number;
-    };
-    void finished;
+    queued = await engineRun(queuedStack);
+  } finally {
+    await queuedStack.stop();
+  }
+  console.log(`  ${queued.stagesPerSec.toFixed(0)} stages/s; stage-to-stage p50 ${queued.p50.toFixed(1)} ms, p99 ${queued.p99.toFixed(1)} ms`);
 
-    console.log(`Gennaker: ${EXECUTIONS} executions of 10 wait stages, ${IN_FLIGHT} in flight, concurrency ${C}...`);
-    const started = Date.now();
-    let launched = 0;
-    while (launched < EXECUTIONS) {
-      const done = await countDone();
-      const room = IN_FLIGHT - (launched - done);
-      const batch = Math.min(room, EXECUTIONS - launched);
-      await Promise.all(Array.from({ length: Math.max(0, batch) }, () => api.post(`/api/v1/pipelines/${pipelineId}/executions`, {})));
-      launched += Math.max(0, batch);
-      if (batch <= 0) await new Promise((r) => setTimeout(r, 20));
-    }
-    await waitFor(async () => (await countDone()) >= EXECUTIONS, { timeoutMs: 600_000, intervalMs: 50 });
-    const seconds = (Date.now() - started) / 1000;
-    const stagesPerSec = (EXECUTIONS * 10) / seconds;
-
-    // Stage-to-stage overhead: from one stage's end to the next one's start.
-    const { Client } = await import('pg');
-    const c = new Client({ connectionString: stack.databaseUrl });
-    await c.connect();
-    const rows = await c.query(
-      `SELECT execution_id, ref_id::int AS n, extract(epoch from start_time) * 1000 AS s, extract(epoch from end_time) * 1000 AS e
-         FROM stages WHERE parent_stage_id IS NULL ORDER BY execution_id, ref_id::int`,
-    );
-    const gaps: number[] = [];
-    for (let i = 1; i < rows.rows.length; i++) {
-      const prev = rows.rows[i - 1];
-      const cur = rows.rows[i];
-      if (prev.execution_id === cur.execution_id && cur.n === prev.n + 1) gaps.push(Number(cur.s) - Number(prev.e));
-    }
-    await c.end();
-    const p50 = pct(gaps, 50);
-    const p99 = pct(gaps, 99);
-    console.log(`  ${stagesPerSec.toFixed(0)} stages/s; stage-to-stage p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
+  // 2. The default: pure tasks such as wait(0) run in the step that starts them.
+  console.log(`Gennaker, default settings: the same pipelines...`);
+  const stack = await Stack.start({ workers: 1, env: stackEnv });
+  try {
+    const run = await engineRun(stack);
+    console.log(`  ${run.stagesPerSec.toFixed(0)} stages/s; stage-to-stage p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms`);
 
     // Memory after 10,000 finished executions (the rest as one-stage runs, to keep the run short).
-    const one = await api.post('/api/v1/pipelines', { application: 'bench', name: 'one-wait', limitConcurrent: false, stages: [{ refId: '1', type: 'wait', waitTime: 0 }] });
-    const remaining = TOTAL_FOR_RSS - EXECUTIONS;
-    console.log(`running ${remaining} more executions to reach ${TOTAL_FOR_RSS} finished...`);
-    let more = 0;
-    while (more < remaining) {
-      const done = (await countDone()) - EXECUTIONS;
-      const room = 200 - (more - done);
-      const batch = Math.min(Math.max(0, room), remaining - more);
-      await Promise.all(Array.from({ length: batch }, () => api.post(`/api/v1/pipelines/${one.body.id}/executions`, {})));
-      more += batch;
-      if (batch === 0) await new Promise((r) => setTimeout(r, 20));
-    }
-    await waitFor(async () => (await countDone()) >= TOTAL_FOR_RSS, { timeoutMs: 900_000, intervalMs: 200 });
+    const one = await stack.client.post('/api/v1/pipelines', { application: 'bench', name: 'one-wait', limitConcurrent: false, stages: [{ refId: '1', type: 'wait', waitTime: 0 }] });
+    console.log(`running ${TOTAL_FOR_RSS - EXECUTIONS} more executions to reach ${TOTAL_FOR_RSS} finished...`);
+    await runMany(stack, one.body.id, TOTAL_FOR_RSS - EXECUTIONS, 200, EXECUTIONS);
     const apiRss = rssMiB(stack.api?.proc.pid);
     const workerRss = rssMiB(stack.workers[0]?.proc.pid);
     console.log(`  RSS after ${TOTAL_FOR_RSS} executions: api ${apiRss.toFixed(0)} MiB + worker ${workerRss.toFixed(0)} MiB = ${(apiRss + workerRss).toFixed(0)} MiB`);
@@ -140,10 +145,14 @@ async function main(): Promise<void> {
       bench: 'engine',
       concurrency: C,
       rawJobsPerSec: Math.round(rawJobsPerSec),
-      stagesPerSec: Math.round(stagesPerSec),
-      ratio: Number((stagesPerSec / rawJobsPerSec).toFixed(3)),
-      stageToStageP50Ms: Number(p50.toFixed(2)),
-      stageToStageP99Ms: Number(p99.toFixed(2)),
+      stagesPerSec: Math.round(run.stagesPerSec),
+      ratio: Number((run.stagesPerSec / rawJobsPerSec).toFixed(3)),
+      stageToStageP50Ms: Number(run.p50.toFixed(2)),
+      stageToStageP99Ms: Number(run.p99.toFixed(2)),
+      queuedStagesPerSec: Math.round(queued.stagesPerSec),
+      queuedRatio: Number((queued.stagesPerSec / rawJobsPerSec).toFixed(3)),
+      queuedStageToStageP50Ms: Number(queued.p50.toFixed(2)),
+      queuedStageToStageP99Ms: Number(queued.p99.toFixed(2)),
       executionsForRss: TOTAL_FOR_RSS,
       rssApiMiB: Math.round(apiRss),
       rssWorkerMiB: Math.round(workerRss),

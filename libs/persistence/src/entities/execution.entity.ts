@@ -66,6 +66,10 @@ export class ExecutionEntity {
   @Column({ type: 'jsonb' })
   spec!: Record<string, unknown>;
 
+  /** Bumped by every change of the execution, its stages or tasks. */
+  @Column({ type: 'integer', default: 0 })
+  version!: number;
+
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt!: Date;
 }

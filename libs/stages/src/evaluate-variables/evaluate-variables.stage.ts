@@ -30,6 +30,7 @@ export const evaluateVariablesStage: StageDefinition = {
 export const evaluateVariablesTask: TaskImplementation = {
   type: 'evaluateVariables',
   queue: 'engine',
+  inline: true,
   async execute(input: TaskInput): Promise<TaskResult> {
     const raw = input.stage.initialContext['variables'];
     if (!Array.isArray(raw)) throw new InputError('variables must be a list of {key, value}', [{ pointer: '/variables', message: 'must be a list' }]);

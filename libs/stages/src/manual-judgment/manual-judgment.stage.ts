@@ -31,6 +31,7 @@ export const manualJudgmentStage: StageDefinition = {
 export const waitForJudgmentTask: TaskImplementation = {
   type: 'waitForJudgment',
   queue: 'engine',
+  inline: true,
   async execute(input: TaskInput): Promise<TaskResult> {
     const ctx = input.stage.context;
     const judgedBy = typeof ctx['lastModifiedBy'] === 'string' ? ctx['lastModifiedBy'] : 'anonymous';

@@ -89,6 +89,7 @@ export const checkPreconditionStage: StageDefinition = {
 export const expressionPreconditionTask: TaskImplementation = {
   type: 'precondition:expression',
   queue: 'engine',
+  inline: true,
   async execute(input: TaskInput): Promise<TaskResult> {
     const ctx = (input.stage.context['context'] ?? {}) as Record<string, unknown>;
     let value = ctx['expression'];

@@ -37,6 +37,7 @@ export const waitStage: StageDefinition = {
 export const waitTask: TaskImplementation = {
   type: 'wait',
   queue: 'engine',
+  inline: true,
   async execute(input: TaskInput): Promise<TaskResult> {
     if (input.stage.context['skipRemainingWait'] === true) return { status: 'SUCCEEDED' };
     const remaining = waitSeconds(input) * 1000 - input.stageElapsedMs;
