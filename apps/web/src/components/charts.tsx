@@ -5,11 +5,11 @@ export function quantiles(values: readonly number[]): { min: number; q1: number;
   if (v.length === 0) return null;
   const at = (p: number) => {
     const i = (v.length - 1) * p;
-    const lo = Math.floor(i);
-    const hi = Math.ceil(i);
-    return v[lo]! + (v[hi]! - v[lo]!) * (i - lo);
+    const lo = v[Math.floor(i)] ?? 0;
+    const hi = v[Math.ceil(i)] ?? lo;
+    return lo + (hi - lo) * (i - Math.floor(i));
   };
-  return { min: v[0]!, q1: at(0.25), median: at(0.5), q3: at(0.75), max: v[v.length - 1]! };
+  return { min: at(0), q1: at(0.25), median: at(0.5), q3: at(0.75), max: at(1) };
 }
 
 export function ScoreChart({ points, pass, marginal, label }: { points: Array<{ x: number; score: number; label: string }>; pass?: number; marginal?: number; label: string }) {

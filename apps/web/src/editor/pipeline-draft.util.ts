@@ -64,7 +64,8 @@ export function wouldCycle(stages: readonly DraftStage[], source: string, target
   const seen = new Set<string>();
   const stack = [source];
   while (stack.length > 0) {
-    const ref = stack.pop()!;
+    const ref = stack.pop();
+    if (ref === undefined) break;
     if (ref === target) return true;
     if (seen.has(ref)) continue;
     seen.add(ref);

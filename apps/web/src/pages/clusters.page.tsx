@@ -9,6 +9,8 @@ import { clusterActivity, groupClusters, serverGroupVersion } from '../util/clus
 
 type Operation = 'resize' | 'enable' | 'disable' | 'destroy' | 'rollback';
 
+const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
 interface Pending {
   op: Operation;
   account: string;
@@ -56,7 +58,7 @@ export default function ClustersPage() {
           : base;
     const what = `${pending.op} ${g.name}`;
     run.mutate(
-      { description: `${what[0]!.toUpperCase()}${what.slice(1)} (${pending.account}, ${g.region})`, job: [job] },
+      { description: `${capitalize(what)} (${pending.account}, ${g.region})`, job: [job] },
       {
         onSuccess: (r) => {
           setStarted({ id: r.id, what });
@@ -112,9 +114,9 @@ export default function ClustersPage() {
       ))}
       <ConfirmDialog
         open={pending !== null}
-        title={pending ? `${pending.op[0]!.toUpperCase()}${pending.op.slice(1)} ${pending.group.name}?` : ''}
+        title={pending ? `${capitalize(pending.op)} ${pending.group.name}?` : ''}
         danger={pending?.op === 'destroy' || pending?.op === 'disable'}
-        confirmLabel={pending ? `${pending.op[0]!.toUpperCase()}${pending.op.slice(1)}` : ''}
+        confirmLabel={pending ? capitalize(pending.op) : ''}
         busy={run.isPending}
         onClose={() => setPending(null)}
         onConfirm={confirm}
@@ -134,7 +136,7 @@ export default function ClustersPage() {
           <div className="grid3">
             {(['min', 'desired', 'max'] as const).map((k) => (
               <div className="field" key={k}>
-                <label htmlFor={`resize-${k}`}>{k[0]!.toUpperCase() + k.slice(1)}</label>
+                <label htmlFor={`resize-${k}`}>{capitalize(k)}</label>
                 <input id={`resize-${k}`} type="number" min={0} value={capacity[k]} onChange={(e) => setCapacity({ ...capacity, [k]: Number(e.target.value) })} />
               </div>
             ))}

@@ -3,7 +3,7 @@ import type { ClusterView, ServerGroupView } from '../api/pending-paths';
 /** "v003" of "app-prod-v003" (Frigga's naming); null for a name without a version. */
 export function serverGroupVersion(name: string): string | null {
   const m = /-(v\d{3,})$/.exec(name);
-  return m ? m[1]! : null;
+  return m?.[1] ?? null;
 }
 
 const versionNumber = (name: string): number => Number(serverGroupVersion(name)?.slice(1) ?? -1);

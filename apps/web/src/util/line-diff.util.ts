@@ -24,23 +24,26 @@ export function lineDiff(before: string, after: string, maxCells = 4_000_000): D
     const n = am.length;
     const m = bm.length;
     const lcs = new Uint32Array((n + 1) * (m + 1));
+    const at = (i: number, j: number): number => lcs[i * (m + 1) + j] ?? 0;
     for (let i = n - 1; i >= 0; i--) {
       for (let j = m - 1; j >= 0; j--) {
-        lcs[i * (m + 1) + j] = am[i] === bm[j] ? lcs[(i + 1) * (m + 1) + j + 1]! + 1 : Math.max(lcs[(i + 1) * (m + 1) + j]!, lcs[i * (m + 1) + j + 1]!);
+        lcs[i * (m + 1) + j] = am[i] === bm[j] ? at(i + 1, j + 1) + 1 : Math.max(at(i + 1, j), at(i, j + 1));
       }
     }
     let i = 0;
     let j = 0;
     while (i < n || j < m) {
-      if (i < n && j < m && am[i] === bm[j]) {
-        out.push({ kind: 'same', text: am[i]! });
+      const x = am[i];
+      const y = bm[j];
+      if (x !== undefined && y !== undefined && x === y) {
+        out.push({ kind: 'same', text: x });
         i++;
         j++;
-      } else if (j < m && (i === n || lcs[i * (m + 1) + j + 1]! >= lcs[(i + 1) * (m + 1) + j]!)) {
-        out.push({ kind: 'added', text: bm[j]! });
+      } else if (y !== undefined && (x === undefined || at(i, j + 1) >= at(i + 1, j))) {
+        out.push({ kind: 'added', text: y });
         j++;
       } else {
-        out.push({ kind: 'removed', text: am[i]! });
+        out.push({ kind: 'removed', text: x ?? '' });
         i++;
       }
     }
