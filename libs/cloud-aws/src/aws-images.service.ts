@@ -24,6 +24,8 @@ const IMAGE_NAME_TAG = 'gennaker:image-name';
 const CARRIED = ['gennaker:application', 'gennaker:package', 'gennaker:version', 'gennaker:commit', 'gennaker:base-ami', BAKE_HASH_TAG];
 const ALIVE = ['pending', 'running'];
 const DEFAULT_TIMEOUT_S = 3600;
+/** Bake ids of bakes answered by an existing image: `reused:<ami id>`. */
+const REUSED_PREFIX = 'reused:';
 
 /** AMIs: lookups, and bakes by a builder instance that provisions itself and is imaged. */
 export class AwsImagesService {
@@ -56,7 +58,8 @@ export class AwsImagesService {
 
     if (!req.rebake) {
       const [done] = (await this.describeImages(c, { Owners: ['self'], Filters: [{ Name: `tag:${BAKE_HASH_TAG}`, Values: [req.inputsHash] }, { Name: 'state', Values: ['available'] }] })).sort(newestImageFirst);
-      if (done) return { state: 'completed', bakeId: tagMap(done.Tags)[BAKE_ID_TAG] ?? done.ImageId ?? '', image: toImage(done, req.account, req.region), reused: true };
+      // The id says "reused" so that polling it later answers reused too.
+      if (done) return { state: 'completed', bakeId: `${REUSED_PREFIX}${done.ImageId}`, image: toImage(done, req.account, req.region), reused: true };
     }
     const [running] = await this.describeInstances(c, [{ Name: `tag:${BAKE_HASH_TAG}`, Values: [req.inputsHash] }, { Name: 'tag-key', Values: [BAKE_ID_TAG] }, { Name: 'instance-state-name', Values: ALIVE }]);
     const runningId = running && tagMap(running.Tags)[BAKE_ID_TAG];
@@ -114,6 +117,13 @@ export class AwsImagesService {
    */
   async bakeStatus(account: string, region: string, bakeId: string): Promise<BakeState> {
     const c = this.factory.clients(account, region);
+    if (bakeId.startsWith(REUSED_PREFIX)) {
+      const imageId = bakeId.slice(REUSED_PREFIX.length);
+      const out = await awsCallTolerating(c, 'DescribeImages', () => c.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] })), (e) => awsErrorCode(e).startsWith('InvalidAMIID'));
+      const reused = out?.Images?.[0];
+      if (reused?.State === 'available') return { state: 'completed', bakeId, image: toImage(reused, account, region), reused: true };
+      return { state: 'failed', bakeId, message: `the reused image ${imageId} is ${reused?.State ?? 'gone'}` };
+    }
     const [image] = await this.describeImages(c, { Owners: ['self'], Filters: [{ Name: `tag:${BAKE_ID_TAG}`, Values: [bakeId] }] });
     if (image) {
       const builder = tagMap(image.Tags)[BUILDER_TAG];
@@ -166,6 +176,7 @@ export class AwsImagesService {
 
   /** Terminates the builder and drops an image still being made. */
   async cancelBake(account: string, region: string, bakeId: string): Promise<void> {
+    if (bakeId.startsWith(REUSED_PREFIX)) return;
     const c = this.factory.clients(account, region);
     const builders = await this.describeInstances(c, [{ Name: `tag:${BAKE_ID_TAG}`, Values: [bakeId] }, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }]);
     await this.terminate(c, builders.map((i) => i.InstanceId as string));

@@ -341,7 +341,9 @@ describe('images and bakes', () => {
   it('reuses an image baked from the same inputs unless rebake', async () => {
     ec2.on(DescribeImagesCommand).resolves({ Images: [{ ImageId: 'ami-old', Name: 'shop-1.2.3-x', State: 'available', Tags: [{ Key: 'gennaker:bake-id', Value: 'bake-1' }] }] });
     const state = await provider.startBake(bake);
-    expect(state).toMatchObject({ state: 'completed', reused: true, bakeId: 'bake-1', image: { id: 'ami-old' } });
+    expect(state).toMatchObject({ state: 'completed', reused: true, bakeId: 'reused:ami-old', image: { id: 'ami-old' } });
+    // Polled later (the bake stage does), it is still a reuse.
+    expect(await provider.bakeStatus('test', 'us-east-1', 'reused:ami-old')).toMatchObject({ state: 'completed', reused: true, image: { id: 'ami-old' } });
     expect(ec2.commandCalls(DescribeImagesCommand)[0]?.args[0].input).toMatchObject({ Owners: ['self'], Filters: [{ Name: 'tag:gennaker:inputs-hash', Values: ['h123'] }, { Name: 'state', Values: ['available'] }] });
     expect(ec2.commandCalls(RunInstancesCommand)).toHaveLength(0);
   });
