@@ -1,0 +1,13 @@
+export * from './local-provider';
+export * from './local-metrics.source';
+export * from './metrics.util';
+export * from './local-state.repository';
+export * from './image-store';
+export * from './entities/local-image.entity';
+export * from './entities/local-bake.entity';
+export * from './entities/local-server-group.entity';
+export * from './entities/local-instance.entity';
+export * from './entities/local-load-balancer.entity';
+export * from './entities/local-metric.entity';
+export * from './migrations/1764171000000-local-provider';
+export { scanInstanceProcesses, isAlive, killGroup } from './host/process.util';
