@@ -1,14 +1,7 @@
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import type { AlarmState } from '@gennaker/cloud';
 import type { AwsClientFactory } from './aws-client.factory';
 import { awsCall } from './aws-errors.util';
-
-/** A CloudWatch alarm's state; MISSING when no alarm has that name (a typo must not pass as OK). */
-export interface AlarmState {
-  name: string;
-  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA' | 'MISSING';
-  reason?: string;
-  updatedTime?: number;
-}
 
 /** CloudWatch alarms by name, for deploys that roll back when one fires (as CodeDeploy does). */
 export class AwsAlarmsService {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import type { BakeRequest, BakeState, Capacity, CloudAccount, CloudProvider, Image, LoadBalancer, ServerGroup, ServerGroupSpec } from '@gennaker/cloud';
+import type { AlarmState, BakeRequest, BakeState, Capacity, CloudAccount, CloudProvider, Image, LoadBalancer, ServerGroup, ServerGroupSpec } from '@gennaker/cloud';
 import { parseAwsAccounts, type AwsAccountConfig } from './aws-account.util';
-import { AwsAlarmsService, type AlarmState } from './aws-alarms.service';
+import { AwsAlarmsService } from './aws-alarms.service';
 import { AwsClientFactory, type AwsClientFactoryOptions, type AwsLogger } from './aws-client.factory';
 import { AwsImagesService } from './aws-images.service';
 import { AwsLoadBalancersService } from './aws-load-balancers.service';

@@ -181,6 +181,20 @@ export interface CloudProvider {
   /** Called once when the process starts (after the database is up) and on a clean shutdown. */
   start?(): Promise<void>;
   shutdown?(): Promise<void>;
+
+  // --- optional, added with the AWS provider (backwards compatible) ------------------------------
+  /**
+   * States of named alarms (AWS: CloudWatch), for deploys that roll back when one fires during a
+   * watch window, as CodeDeploy does. A name with no alarm answers MISSING, never OK.
+   */
+  alarmStates?(account: string, region: string, names: string[]): Promise<AlarmState[]>;
+}
+
+export interface AlarmState {
+  name: string;
+  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA' | 'MISSING';
+  reason?: string;
+  updatedTime?: number;
 }
 
 /** Finds the provider for an account; throws an InputError naming the account when unknown. */
