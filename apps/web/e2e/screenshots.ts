@@ -1,5 +1,6 @@
 // Takes the screenshots in docs/screenshots/ from a real stack with demo data, in Debian's Chromium.
 // Run: npx tsx apps/web/e2e/screenshots.ts   (builds the UI when stale; about a minute)
+import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { waitFor } from '@gennaker/testkit';
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
         { name: 'version', label: 'Version', default: '1.4.2', required: true },
         { name: 'region', label: 'Region', hasOptions: true, options: [{ value: 'eu-west-1' }, { value: 'us-east-1' }] },
       ],
-      triggers: [{ type: 'git', enabled: true, source: 'github', project: 'acme', slug: 'checkout', branch: 'main' }],
+      triggers: [{ type: 'git', enabled: true, source: 'github', project: 'acme', slug: 'checkout', branch: '^main$', secret: 'demo-secret' }],
       stages: [
         { refId: '1', type: 'wait', name: 'Bake image', waitTime: 1 },
         { refId: '2', type: 'wait', name: 'Deploy to staging', waitTime: 1, requisiteStageRefIds: ['1'] },
@@ -72,6 +73,13 @@ async function main(): Promise<void> {
     await finished(ui, failed.body.id);
     const live = await c.post(`/api/v1/pipelines/${release.body.id}/executions`, { parameters: { version: '1.5.0' } });
     await waitFor(async () => (await c.get(`/api/v1/executions/${live.body.id}`)).body.stages.some((s: { type: string; status: string }) => s.type === 'manualJudgment' && s.status === 'RUNNING'), { timeoutMs: 60_000 });
+    // Webhook deliveries: one that starts nothing (a feature branch), one refused (bad signature).
+    const push = (branch: string, delivery: string, secret = 'demo-secret') => {
+      const body = Buffer.from(JSON.stringify({ ref: `refs/heads/${branch}`, after: 'c0ffee'.padEnd(40, '0'), before: '0'.repeat(40), deleted: false, repository: { name: 'checkout', full_name: 'acme/checkout', owner: { login: 'acme', name: 'acme' } }, pusher: { name: 'dev' }, commits: [] }));
+      return fetch(`${ui.webUrl}/webhooks/git/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': delivery, 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` }, body });
+    };
+    await push('feature/faster-cart', 'a1b2c3d4-feature');
+    await push('main', 'e5f6a7b8-forged', 'wrong-secret');
     // A revision to diff.
     const current = (await c.get(`/api/v1/pipelines/${release.body.id}`)).body;
     await c.post('/api/v1/pipelines', { ...current, stages: current.stages.map((s: { refId: string }) => (s.refId === '4' ? { ...s, waitTime: 5, name: 'Load tests (5 min)' } : s)) });
@@ -119,10 +127,13 @@ async function main(): Promise<void> {
     await page.getByTestId('first-error').getByRole('button', { name: 'Show stage' }).click();
     await shot(page, 'execution-failed');
 
-    await page.goto(`${ui.webUrl}/applications/checkout/clusters`);
-    await page.locator('#clusters-title').waitFor();
-    await page.waitForLoadState('networkidle');
-    await shot(page, 'clusters');
+    // The clusters page once the API serves clusters (a 404 until then).
+    if ((await c.get('/api/v1/applications/checkout/clusters')).status === 200) {
+      await page.goto(`${ui.webUrl}/applications/checkout/clusters`);
+      await page.locator('#clusters-title').waitFor();
+      await page.waitForLoadState('networkidle');
+      await shot(page, 'clusters');
+    }
     await page.goto(`${ui.webUrl}/deliveries`);
     await page.locator('#deliveries-title').waitFor();
     await page.waitForLoadState('networkidle');

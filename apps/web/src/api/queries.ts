@@ -10,7 +10,7 @@ export const keys = {
   pipeline: (id: string) => ['pipeline', id] as const,
   history: (id: string) => ['pipeline-history', id] as const,
   pipelineExecutions: (id: string, limit: number) => ['executions', 'pipeline', id, limit] as const,
-  appExecutions: (app: string, cursor: string | null, type: string) => ['executions', 'application', app, cursor, type] as const,
+  appExecutions: (app: string, cursor: string | null, type: string, pipelineId: string | null) => ['executions', 'application', app, cursor, type, pipelineId] as const,
   execution: (id: string) => ['execution', id] as const,
   stageTypes: ['stage-types'] as const,
   schema: ['pipeline-schema'] as const,
@@ -50,10 +50,10 @@ export function usePipelineExecutions(pipelineId: string, limit: number) {
   });
 }
 
-export function useApplicationExecutions(app: string, cursor: string | null, type: 'PIPELINE' | 'ORCHESTRATION', limit = 25) {
+export function useApplicationExecutions(app: string, cursor: string | null, type: 'PIPELINE' | 'ORCHESTRATION', pipelineId: string | null, limit = 25) {
   return useQuery({
-    queryKey: keys.appExecutions(app, cursor, type),
-    queryFn: () => unwrap(api.GET('/api/v1/executions', { params: { query: { application: app, type, limit, ...(cursor ? { cursor } : {}) } } })),
+    queryKey: keys.appExecutions(app, cursor, type, pipelineId),
+    queryFn: () => unwrap(api.GET('/api/v1/executions', { params: { query: { application: app, type, limit, ...(cursor ? { cursor } : {}), ...(pipelineId ? { pipelineId } : {}) } } })),
     placeholderData: keepPreviousData,
     refetchInterval: 5000,
   });

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { useApplicationExecutions } from '../api/queries';
 import { ErrorBox } from '../components/error-box';
 import { ExecutionBar } from '../components/execution-bar';
@@ -8,15 +8,24 @@ import { Pager } from '../components/pager';
 /** Every execution of an application, newest first, a page at a time (the API's cursors). */
 export default function ExecutionsPage() {
   const { app = '' } = useParams();
+  const [search] = useSearchParams();
+  const pipelineId = search.get('pipelineId');
   const [type, setType] = useState<'PIPELINE' | 'ORCHESTRATION'>('PIPELINE');
   // cursors[n] is the cursor of page n (page 0 has none).
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const page = cursors.length - 1;
-  const list = useApplicationExecutions(app, cursors[page] ?? null, type);
+  const list = useApplicationExecutions(app, cursors[page] ?? null, pipelineId ? 'PIPELINE' : type, pipelineId);
   return (
     <section aria-labelledby="executions-title">
       <div className="row between">
-        <h2 id="executions-title">Executions</h2>
+        <h2 id="executions-title">
+          Executions{' '}
+          {pipelineId && (
+            <span className="small">
+              of one pipeline · <Link to={`/applications/${app}/executions`}>show all</Link>
+            </span>
+          )}
+        </h2>
         <div role="group" aria-label="Kind" className="segmented">
           {(['PIPELINE', 'ORCHESTRATION'] as const).map((t) => (
             <button

@@ -41,6 +41,9 @@ export function PipelinesPage() {
               </div>
             </div>
             <RecentExecutions pipelineId={p.id} />
+            <Link to={`/applications/${app}/executions?pipelineId=${p.id}`} className="small" aria-label={`All executions of ${p.name}`}>
+              All executions →
+            </Link>
           </li>
         ))}
       </ul>
