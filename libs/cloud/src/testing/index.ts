@@ -1,2 +1,3 @@
 export * from './in-memory-provider';
 export * from './stage-driver';
+export * from './strategy-suite';
