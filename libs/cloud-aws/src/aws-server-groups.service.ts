@@ -105,29 +105,34 @@ export class AwsServerGroupsService {
     );
 
     // AlreadyExists: another attempt (a worker thought dead) created it meanwhile: the same group.
-    await awsCallTolerating(
-        c,
-        'CreateAutoScalingGroup',
-        () =>
-          c.autoScaling.send(
-            new CreateAutoScalingGroupCommand({
-              AutoScalingGroupName: spec.name,
-              LaunchTemplate: { LaunchTemplateName: ltName, Version: '$Latest' },
-              MinSize: spec.capacity.min,
-              MaxSize: spec.capacity.max,
-              DesiredCapacity: spec.capacity.desired,
-              VPCZoneIdentifier: subnets.join(','),
-              ...(!spec.startDisabled && targetGroupArns.length > 0 ? { TargetGroupARNs: targetGroupArns } : {}),
-              ...(!spec.startDisabled && r.loadBalancers.length > 0 ? { LoadBalancerNames: r.loadBalancers } : {}),
-              HealthCheckType: r.healthCheckType,
-              HealthCheckGracePeriod: r.healthCheckGracePeriodSeconds,
-              TerminationPolicies: ['Default'],
-              Tags: asgTags(spec.name, r.tags),
-            }),
-          ),
-        isAlreadyExists,
-        { LimitExceeded: P.capacity, ValidationError: '' },
-      );
+    const created = await awsCallTolerating(
+      c,
+      'CreateAutoScalingGroup',
+      () =>
+        c.autoScaling.send(
+          new CreateAutoScalingGroupCommand({
+            AutoScalingGroupName: spec.name,
+            LaunchTemplate: { LaunchTemplateName: ltName, Version: '$Latest' },
+            MinSize: spec.capacity.min,
+            MaxSize: spec.capacity.max,
+            DesiredCapacity: spec.capacity.desired,
+            VPCZoneIdentifier: subnets.join(','),
+            ...(!spec.startDisabled && targetGroupArns.length > 0 ? { TargetGroupARNs: targetGroupArns } : {}),
+            ...(!spec.startDisabled && r.loadBalancers.length > 0 ? { LoadBalancerNames: r.loadBalancers } : {}),
+            HealthCheckType: r.healthCheckType,
+            HealthCheckGracePeriod: r.healthCheckGracePeriodSeconds,
+            TerminationPolicies: ['Default'],
+            Tags: asgTags(spec.name, r.tags),
+          }),
+        ),
+      isAlreadyExists,
+      { LimitExceeded: P.capacity, ValidationError: '' },
+    );
+    if (created === undefined) {
+      // The name is taken: by our earlier attempt (fine), or by a group still being deleted.
+      const [taken] = await this.describeGroups(c, { AutoScalingGroupNames: [spec.name] }, { includeDeleting: true });
+      if (taken?.Status && /delete/i.test(taken.Status)) throw new TransientError(`server group ${spec.name} is still being deleted; its name is not free yet`);
+    }
     if (spec.startDisabled) await this.suspend(c, spec.name, ['AddToLoadBalancer']);
 
     // Built from what we sent rather than described again: one call less per deploy. Instances
@@ -241,7 +246,7 @@ export class AwsServerGroupsService {
     return asg ?? null;
   }
 
-  private async describeGroups(c: AwsClients, input: { AutoScalingGroupNames?: string[]; Filters?: AsgFilter[] }): Promise<AutoScalingGroup[]> {
+  private async describeGroups(c: AwsClients, input: { AutoScalingGroupNames?: string[]; Filters?: AsgFilter[] }, opts: { includeDeleting?: boolean } = {}): Promise<AutoScalingGroup[]> {
     const out: AutoScalingGroup[] = [];
     let NextToken: string | undefined;
     do {
@@ -249,7 +254,7 @@ export class AwsServerGroupsService {
       out.push(...(page.AutoScalingGroups ?? []));
       NextToken = page.NextToken;
     } while (NextToken);
-    return out.filter((g) => !g.Status || !/delete/i.test(g.Status));
+    return opts.includeDeleting ? out : out.filter((g) => !g.Status || !/delete/i.test(g.Status));
   }
 
   /** Target health of the enabled groups' attached target groups: one call per target group. */

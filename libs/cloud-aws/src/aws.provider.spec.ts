@@ -182,6 +182,16 @@ describe('createServerGroup', () => {
     expect(asg.commandCalls(CreateAutoScalingGroupCommand)).toHaveLength(1);
   });
 
+  it('refuses, for now, a name still held by a group being deleted (retried later)', async () => {
+    mockCreatePath();
+    asg.on(CreateAutoScalingGroupCommand).rejects(awsError('AlreadyExists'));
+    asg
+      .on(DescribeAutoScalingGroupsCommand)
+      .resolvesOnce({ AutoScalingGroups: [] })
+      .resolves({ AutoScalingGroups: [{ AutoScalingGroupName: 'shop-web-v003', Status: 'Delete in progress' } as never] });
+    await expect(provider.createServerGroup(spec())).rejects.toBeInstanceOf(TransientError);
+  });
+
   it('starts disabled: no target groups attached, AddToLoadBalancer suspended', async () => {
     mockCreatePath();
     asg.on(SuspendProcessesCommand).resolves({});
