@@ -345,11 +345,11 @@ export class ExecutionRepository {
     return { items, nextCursor: rows.length > filter.limit && last ? { buildTime: last.buildTime, id: last.id } : null };
   }
 
-  /** RUNNING/PAUSED executions not changed for `idleMs` and with no pending message: candidates for repair. */
+  /** RUNNING (or never started) executions not changed for `idleMs` and with no pending message: candidates for repair. */
   async findStalled(idleMs: number, limit = 100): Promise<string[]> {
     const rows: Row[] = await this.ds.query(
       `SELECT e.id FROM executions e
-        WHERE e.status IN ('RUNNING', 'NOT_STARTED', 'BUFFERED') AND e.updated_at < now() - ($1 || ' milliseconds')::interval
+        WHERE e.status IN ('RUNNING', 'NOT_STARTED') AND e.updated_at < now() - ($1 || ' milliseconds')::interval
           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.execution_id = e.id)
         ORDER BY e.updated_at LIMIT $2`,
       [String(idleMs), limit],

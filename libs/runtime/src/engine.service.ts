@@ -131,7 +131,11 @@ export class EngineService {
   ): Promise<ApplyResult<T> | null> {
     const committed = await this.ds.transaction(async (m) => {
       const locked = await this.executions.lock(m, executionId);
-      if (!locked) return null;
+      if (!locked) {
+        // A message for an execution that is gone (deleted by retention): drop it for good.
+        if (options.outboxId) await this.outbox.take(m, options.outboxId);
+        return null;
+      }
       let woken = false;
       if (options.outboxId) {
         const taken = await this.outbox.take(m, options.outboxId);

@@ -53,7 +53,10 @@ export class TaskRunner implements OnModuleDestroy {
     const { executionId, stageId, taskId } = message;
     if (!(await this.outbox.exists(outboxId))) return; // handled already (a redelivered job)
     const execution = await this.executions.load(executionId);
-    if (!execution) return;
+    if (!execution) {
+      await this.engine.apply(executionId, { outboxId }, () => undefined);
+      return;
+    }
     const registry = this.engine.registry;
     const decision = prepareRunTask(execution, stageId, taskId, registry, Date.now());
     if (decision.action === 'drop') {
