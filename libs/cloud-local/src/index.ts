@@ -11,3 +11,6 @@ export * from './entities/local-load-balancer.entity';
 export * from './entities/local-metric.entity';
 export * from './migrations/1764171000000-local-provider';
 export { scanInstanceProcesses, isAlive, killGroup } from './host/process.util';
+export * from './cluster-lock/cluster-lock.entity';
+export * from './cluster-lock/postgres-cluster-lock';
+export * from './migrations/1764171100000-cluster-locks';

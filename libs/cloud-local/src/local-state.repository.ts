@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager, QueryDeepPartialEntity } from 'typeorm';
+import { ClusterLockEntity } from './cluster-lock/cluster-lock.entity';
 import { LocalBakeEntity } from './entities/local-bake.entity';
 import { LocalImageEntity } from './entities/local-image.entity';
 import { LocalInstanceEntity } from './entities/local-instance.entity';
@@ -7,6 +8,8 @@ import { LocalMetricEntity } from './entities/local-metric.entity';
 import { LocalServerGroupEntity } from './entities/local-server-group.entity';
 
 export const LOCAL_ENTITIES = [LocalImageEntity, LocalBakeEntity, LocalServerGroupEntity, LocalInstanceEntity, LocalLoadBalancerEntity, LocalMetricEntity];
+/** Every table of the cloud layer kept here: the local provider's and the cluster lock's. */
+export const CLOUD_ENTITIES = [...LOCAL_ENTITIES, ClusterLockEntity];
 
 /** The local provider's rows in Postgres: desired state written by any process, observed state by the host. */
 export class LocalStateRepository {

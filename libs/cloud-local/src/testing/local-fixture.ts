@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { LOCAL_ENTITIES } from '../local-state.repository';
+import { CLOUD_ENTITIES } from '../local-state.repository';
+import { ClusterLocks1764171100000 } from '../migrations/1764171100000-cluster-locks';
 import { LocalProvider, type LocalProviderOptions } from '../local-provider';
 import { LocalProvider1764171000000 } from '../migrations/1764171000000-local-provider';
 
@@ -25,7 +26,7 @@ export async function localFixture(options: Partial<LocalProviderOptions> = {}) 
   await c.end();
   const url = new URL(base.toString());
   url.pathname = `/${name}`;
-  const ds = new DataSource({ type: 'postgres', url: url.toString(), entities: LOCAL_ENTITIES, migrations: [LocalProvider1764171000000], migrationsTableName: 'typeorm_migrations', extra: { max: 10 } });
+  const ds = new DataSource({ type: 'postgres', url: url.toString(), entities: CLOUD_ENTITIES, migrations: [LocalProvider1764171000000, ClusterLocks1764171100000], migrationsTableName: 'typeorm_migrations', extra: { max: 10 } });
   await ds.initialize();
   await ds.runMigrations();
   const dataDir = mkdtempSync(join(tmpdir(), 'gk-local-'));
