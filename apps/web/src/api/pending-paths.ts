@@ -51,8 +51,22 @@ export interface CanaryMetricJudgment {
   interval?: [number, number] | number[] | null;
   estimate?: number | null;
   pValue?: number | null;
+  /** Raw samples, when the run stored them. */
   control?: number[];
   experiment?: number[];
+  /** The judge's descriptive statistics (always reported by @gennaker/canary's judge). */
+  controlStats?: MetricStatsView;
+  experimentStats?: MetricStatsView;
+  reason?: string;
+}
+
+export interface MetricStatsView {
+  count: number;
+  mean: number;
+  min: number;
+  max: number;
+  median: number;
+  std: number;
 }
 
 export interface CanaryIntervalView {

@@ -52,6 +52,52 @@ export function ScoreChart({ points, pass, marginal, label }: { points: Array<{ 
   );
 }
 
+interface Stats {
+  count: number;
+  mean: number;
+  min: number;
+  max: number;
+  median: number;
+  std: number;
+}
+
+/**
+ * Control against experiment from the judge's statistics alone (no samples stored): min-max
+ * whiskers, a box of mean ± one standard deviation, the median as a line.
+ */
+export function StatsChart({ control, experiment, label }: { control: Stats; experiment: Stats; label: string }) {
+  const W = 420;
+  const H = 80;
+  const lo = Math.min(control.min, experiment.min, control.mean - control.std, experiment.mean - experiment.std);
+  const hi = Math.max(control.max, experiment.max, control.mean + control.std, experiment.mean + experiment.std);
+  const span = hi - lo || 1;
+  const x = (v: number) => 70 + ((v - lo) / span) * (W - 84);
+  const row = (s: Stats, y: number, cls: string, name: string) => (
+    <g className={cls}>
+      <text x={4} y={y + 4} className="axis">
+        {name}
+      </text>
+      <line x1={x(s.min)} x2={x(s.max)} y1={y} y2={y} className="whisker" />
+      <rect x={x(s.mean - s.std)} y={y - 10} width={Math.max(1, x(s.mean + s.std) - x(s.mean - s.std))} height={20} className="box" />
+      <line x1={x(s.median)} x2={x(s.median)} y1={y - 10} y2={y + 10} className="median" />
+    </g>
+  );
+  return (
+    <figure className="chart">
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${label}: control mean ${control.mean.toPrecision(3)} (n=${control.count}), experiment mean ${experiment.mean.toPrecision(3)} (n=${experiment.count})`}>
+        {row(control, 22, 'control', 'control')}
+        {row(experiment, 56, 'experiment', 'experiment')}
+        <text x={70} y={H - 1} className="axis">
+          {lo.toPrecision(3)}
+        </text>
+        <text x={W - 14} y={H - 1} textAnchor="end" className="axis">
+          {hi.toPrecision(3)}
+        </text>
+      </svg>
+    </figure>
+  );
+}
+
 /** Control against experiment: a box plot each on one axis, and every sample as a tick. */
 export function DistributionChart({ control, experiment, label }: { control: readonly number[]; experiment: readonly number[]; label: string }) {
   const W = 420;

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { CanaryIntervalView } from '../api/pending-paths';
 import { useCanaryResult } from '../api/queries';
-import { DistributionChart, ScoreChart } from '../components/charts';
+import { DistributionChart, ScoreChart, StatsChart } from '../components/charts';
 import { ErrorBox } from '../components/error-box';
 import { formatTime } from '../util/format.util';
 
@@ -88,7 +88,16 @@ export default function CanaryPage() {
                   <td>{typeof m.estimate === 'number' ? m.estimate.toPrecision(3) : '–'}</td>
                   <td>{Array.isArray(m.interval) ? m.interval.map((x) => x.toPrecision(3)).join(' … ') : '–'}</td>
                   <td>{typeof m.pValue === 'number' ? m.pValue.toPrecision(2) : '–'}</td>
-                  <td>{m.control && m.experiment ? <DistributionChart label={m.name} control={m.control} experiment={m.experiment} /> : <span className="muted small">no samples stored</span>}</td>
+                  <td>
+                    {m.control && m.experiment ? (
+                      <DistributionChart label={m.name} control={m.control} experiment={m.experiment} />
+                    ) : m.controlStats && m.experimentStats ? (
+                      <StatsChart label={m.name} control={m.controlStats} experiment={m.experimentStats} />
+                    ) : (
+                      <span className="muted small">no samples stored</span>
+                    )}
+                    {m.reason && <div className="muted small">{m.reason}</div>}
+                  </td>
                 </tr>
               ))}
             </tbody>
