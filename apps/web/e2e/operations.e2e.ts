@@ -125,6 +125,12 @@ describe('editing safely', () => {
     const alert = page.getByRole('alert').filter({ hasText: 'Not saved' });
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/\/stages\/\d+\//);
+    // Leaving with unsaved changes asks first.
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'ops' }).click();
+    const leave = page.getByRole('dialog');
+    await leave.getByText('Your changes to this pipeline are not saved.').waitFor();
+    await leave.getByRole('button', { name: 'Cancel' }).click();
+    expect(new URL(page.url()).pathname).toBe('/applications/ops/pipelines/new');
   });
 });
 

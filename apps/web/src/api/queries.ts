@@ -1,4 +1,4 @@
-import { unwrap, type Execution, type StoredPipeline } from '@gennaker/api-client';
+import { ApiError, unwrap, type Execution, type StoredPipeline } from '@gennaker/api-client';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
 
@@ -80,6 +80,17 @@ export function useSavePipeline() {
       void qc.invalidateQueries({ queryKey: keys.history(saved.id) });
     },
   });
+}
+
+/** The API's own check (schema plus each stage type's rules); resolves to the details of a 400. */
+export async function validateOnServer(pipeline: unknown): Promise<Array<{ pointer: string; message: string }>> {
+  try {
+    await unwrap(api.POST('/api/v1/pipelines/validate', { body: pipeline as never }));
+    return [];
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 400) return err.details;
+    throw err;
+  }
 }
 
 export function usePipelineHistory(id: string | undefined) {

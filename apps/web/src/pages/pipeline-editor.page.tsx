@@ -1,9 +1,10 @@
 import { ApiError, type Schemas, type StoredPipeline } from '@gennaker/api-client';
 import type { StageTypeInfo } from '@gennaker/pipeline';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
-import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import { keys, usePipeline, useSavePipeline, useStageTypes } from '../api/queries';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useBlocker, useLocation, useNavigate, useParams } from 'react-router';
+import { keys, usePipeline, useSavePipeline, useStageTypes, validateOnServer } from '../api/queries';
+import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorBox } from '../components/error-box';
 import { StageGraph, type GraphStage } from '../components/stage-graph';
 import { HistoryPanel } from '../editor/history-panel';
@@ -73,6 +74,33 @@ function Editor({
     window.addEventListener('beforeunload', warn);
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
+  // Leaving the editor with unsaved changes asks first (a ref: a save navigates in the same tick).
+  const dirtyRef = useRef(dirty);
+  dirtyRef.current = dirty;
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirtyRef.current && currentLocation.pathname !== nextLocation.pathname);
+
+  // In JSON mode, once the text passes the schema, the API's own check (each stage type's rules) runs too.
+  useEffect(() => {
+    if (mode !== 'json' || jsonErrors.length > 0) return;
+    let current = true;
+    const t = setTimeout(() => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(jsonText);
+      } catch {
+        return;
+      }
+      validateOnServer(parsed)
+        .then((details) => {
+          if (current && details.length > 0) setJsonErrors(placeErrors(jsonText, details));
+        })
+        .catch(() => undefined);
+    }, 500);
+    return () => {
+      current = false;
+      clearTimeout(t);
+    };
+  }, [mode, jsonText, jsonErrors.length]);
 
   const toJson = () => {
     const text = JSON.stringify(draft, null, 2);
@@ -109,6 +137,7 @@ function Editor({
     save.mutate(payload, {
       onSuccess: (saved) => {
         setDirty(false);
+        dirtyRef.current = false;
         const note = `Saved as version ${saved.version}.`;
         setSavedNote(note);
         if (!stored) void navigate(`/pipelines/${saved.id}/edit`, { replace: true, state: { flash: note } });
@@ -154,6 +183,15 @@ function Editor({
           the repository.
         </div>
       )}
+      <ConfirmDialog
+        open={blocker.state === 'blocked'}
+        title="Leave without saving?"
+        message="Your changes to this pipeline are not saved."
+        confirmLabel="Discard changes"
+        danger
+        onClose={() => blocker.reset?.()}
+        onConfirm={() => blocker.proceed?.()}
+      />
       {savedNote && (
         <p className="ok" role="status">
           {savedNote}
