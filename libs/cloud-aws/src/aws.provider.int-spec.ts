@@ -6,6 +6,7 @@
 import { ProviderRegistry, type ServerGroup } from '@gennaker/cloud';
 import { CloudStageDriver, InMemoryClusterLock } from '@gennaker/cloud/testing';
 import type { Execution } from '@gennaker/engine';
+import type { MiddlewareStack } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsProvider, type AwsProvider } from './aws.provider';
 import {
@@ -238,6 +239,43 @@ describe.skipIf(!AWS_TEST_ENDPOINT)('AWS provider against moto_server', () => {
     expect(e.status).toBe('SUCCEEDED');
     const groups = await provider.listServerGroups(account, R1, { application });
     expect(groups.map((g) => g.name)).toEqual([`${application}-v000`]);
+  });
+
+  it('a deploy under throttling (every other attempt refused) is retried call by call and succeeds', async () => {
+    const application = `thr${RUN}`;
+    const imageId = await publicImage(targets['test']![R1]!, BASE_NAME);
+    const throttled = createAwsProvider([{ name: 'test', regions: [R1], endpoint, defaults: { instanceType: 't3.micro' } }], {
+      pollIntervalMs: 100,
+      logger: { debug: () => undefined, log: () => undefined, warn: () => undefined },
+      retryBackoff: { computeNextBackoffDelay: () => 5, setDelayBase: () => undefined },
+    });
+    let attempts = 0;
+    const c = throttled.factory.clients('test', R1);
+    for (const client of [c.ec2, c.autoScaling, c.elb, c.cloudWatch]) {
+      // Below the retry middleware, so the SDK's adaptive retry sees each refusal, as from AWS.
+      (client.middlewareStack as unknown as MiddlewareStack<object, object>).add(
+        (next) => async (args) => {
+          if (attempts++ % 2 === 0) throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400 } });
+          return next(args);
+        },
+        { step: 'finalizeRequest', priority: 'low', name: 'testThrottle' },
+      );
+    }
+    const ref: { driver?: CloudStageDriver } = {};
+    const lock = new InMemoryClusterLock(Date.now, (owner) => !!ref.driver?.executions.get(owner));
+    const driver = new CloudStageDriver({ providers: new ProviderRegistry([throttled]), lock }, 'real');
+    ref.driver = driver;
+    const deploy = { refId: 'd', type: 'deploy', name: 'Deploy', clusters: [{ application, account: 'test', availabilityZones: { [R1]: [] }, capacity: { min: 2, max: 2, desired: 2 }, imageId, strategy: 'redblack' }] };
+    for (const _ of [0, 1]) expect((await driver.runToEnd(driver.start([deploy], { application }), 60_000)).status).toBe('SUCCEEDED');
+    const summary = throttled.factory.stats.summary();
+    expect(summary.failed).toBe(0);
+    expect(summary.attempts).toBeGreaterThanOrEqual(2 * summary.calls);
+    expect(throttled.factory.limiterStats()[`test/${R1}`]?.throttled).toBeGreaterThanOrEqual(summary.calls);
+    expect((await throttled.listServerGroups('test', R1, { application })).map((g) => [g.name, g.enabled])).toEqual([
+      [`${application}-v000`, false],
+      [`${application}-v001`, true],
+    ]);
+    throttled.destroy();
   });
 
   it('refuses bad input naming the field: unknown account or region, min > max, no image, no instance type', async () => {
