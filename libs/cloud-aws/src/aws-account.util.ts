@@ -75,13 +75,16 @@ export function parseAwsAccounts(entries: unknown[], pointers?: string[]): AwsAc
     seen.set(account.name, at);
     accounts.push(account);
   });
-  if (details.length > 0) throw new InputError(`invalid aws account${details.length > 1 ? 's' : ''} in the accounts file`, details);
+  // The details go into the message too: at start-up it may be all that gets printed.
+  if (details.length > 0) throw new InputError(`invalid aws account${details.length > 1 ? 's' : ''} in the accounts file: ${details.map((d) => `${d.pointer}: ${d.message}`).join('; ')}`, details);
   return accounts;
 }
 
 function parseOne(entry: unknown, at: string, details: ErrorDetail[]): AwsAccountConfig | null {
   const before = details.length;
-  const bad = (key: string, message: string) => details.push({ pointer: key ? `${at}/${key}` : at, message });
+  // Named in each message: a pointer's index alone is hard to map back to an entry.
+  const label = isPlainObject(entry) && typeof entry['name'] === 'string' ? `account "${entry['name']}": ` : '';
+  const bad = (key: string, message: string) => details.push({ pointer: key ? `${at}/${key}` : at, message: `${label}${message}` });
   if (!isPlainObject(entry)) {
     bad('', 'must be an object');
     return null;

@@ -16,7 +16,7 @@ import { TokenBucket } from './token-bucket.util';
 
 /** Where the provider writes: one line per failed or throttled call, a debug line per call. */
 export interface AwsLogger {
-  debug(message: string): void;
+  debug?(message: string): void;
   log(message: string): void;
   warn(message: string): void;
 }
@@ -180,7 +180,7 @@ export class AwsClientFactory {
           stats.record({ service, operation, account, region, attempts, ms: Date.now() - started });
           const line = `aws ${service}.${operation} ${account}/${region} ok in ${Date.now() - started} ms`;
           if (attempts > 1) logger.log(`${line} after ${attempts} attempts (retried)`);
-          else logger.debug(line);
+          else logger.debug?.(line);
           return out;
         } catch (err) {
           const attempts = attemptsOf.get(context) ?? 1;
@@ -190,7 +190,7 @@ export class AwsClientFactory {
           const status = httpStatusOf(err);
           const line = `aws ${service}.${operation} ${account}/${region} failed after ${attempts} attempt(s) in ${Date.now() - started} ms: ${code}`;
           if (isThrottlingError(err) || status === undefined || status >= 500 || status === 403) logger.warn(line);
-          else logger.debug(line);
+          else logger.debug?.(line);
           throw err;
         }
       },
