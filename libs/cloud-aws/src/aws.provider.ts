@@ -112,7 +112,11 @@ export class AwsProvider implements CloudProvider {
  * `/accounts/2/assumeRole/roleArn`) and builds the provider. No AWS call is made here.
  */
 export function createAwsProvider(entries: unknown[], options: AwsProviderOptions = {}): AwsProvider {
-  return new AwsProvider(parseAwsAccounts(entries, options.pointers), options);
+  // GENNAKER_AWS_POLL_MS: a faster poll for tests against moto_server, or a slower one for
+  // accounts close to their API limits.
+  const envPoll = Number(process.env['GENNAKER_AWS_POLL_MS']);
+  const pollIntervalMs = options.pollIntervalMs ?? (Number.isInteger(envPoll) && envPoll > 0 ? envPoll : undefined);
+  return new AwsProvider(parseAwsAccounts(entries, options.pointers), { ...options, ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}) });
 }
 
 function nestLogger(): AwsLogger {
