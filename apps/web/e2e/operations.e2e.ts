@@ -165,9 +165,14 @@ describe('operating executions', () => {
     await page.locator('[data-testid="timeline-2"][data-status="RUNNING"]').click({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Stop' }).click();
     await title(page, 'TERMINAL');
+    // Opened anew, a finished execution's stream ends at once; a restart must follow it live again.
+    await page.reload();
+    await page.getByRole('status', { name: 'Live updates: finished' }).waitFor();
     await page.getByTestId('first-error').getByText('Approve').waitFor();
+    await page.getByTestId('first-error').getByRole('button', { name: 'Show stage' }).click();
     await page.getByRole('button', { name: 'Restart stage' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Restart' }).click();
+    await page.getByRole('status', { name: 'Live updates: ● live' }).waitFor();
     await title(page, 'RUNNING');
     await page.getByLabel('Judgment input').selectOption('promote');
     await page.getByRole('button', { name: 'Continue' }).click();

@@ -9,9 +9,10 @@ export type LiveState = 'connecting' | 'live' | 'complete' | 'reconnecting';
 /**
  * Keeps the cached execution current through the API's server-sent events: `snapshot` carries the
  * whole execution (sent first, then after each burst of status changes), `complete` ends the stream.
- * EventSource reconnects by itself; the next snapshot repairs anything missed meanwhile.
+ * EventSource reconnects by itself; the next snapshot repairs anything missed meanwhile. A new
+ * `epoch` opens a new stream (after a restart of a finished execution, whose stream had ended).
  */
-export function useLiveExecution(id: string): LiveState {
+export function useLiveExecution(id: string, epoch = 0): LiveState {
   const qc = useQueryClient();
   const [state, setState] = useState<LiveState>('connecting');
   useEffect(() => {
@@ -32,6 +33,6 @@ export function useLiveExecution(id: string): LiveState {
       if (!done) setState('reconnecting');
     };
     return () => source.close();
-  }, [id, qc]);
+  }, [id, qc, epoch]);
   return state;
 }

@@ -164,13 +164,14 @@ function runAction(id: string, a: ExecutionAction): Promise<Execution> {
   }
 }
 
-export function useExecutionAction(id: string) {
+export function useExecutionAction(id: string, onActed?: () => void) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (a: ExecutionAction) => runAction(id, a),
     onSuccess: (e) => {
       // The answer is the execution as stored; later changes arrive through the event stream.
       if (e && typeof e === 'object' && 'stages' in e) qc.setQueryData(keys.execution(id), e);
+      onActed?.();
     },
   });
 }

@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 import { storedToken, storeToken } from '../api/client';
@@ -40,6 +41,7 @@ export function ThemeToggle() {
 
 export function Layout() {
   const navigate = useNavigate();
+  const qc = useQueryClient();
   const signedIn = storedToken() !== null;
   return (
     <>
@@ -62,6 +64,8 @@ export function Layout() {
             className="ghost"
             onClick={() => {
               storeToken(null);
+              // Nothing read with the old token stays on screen.
+              qc.clear();
               void navigate('/sign-in');
             }}
           >

@@ -20,10 +20,12 @@ const LIVE_TEXT: Record<LiveState, string> = { connecting: 'connecting…', live
 export default function ExecutionPage() {
   const { id = '' } = useParams();
   const execution = useExecution(id);
-  const live = useLiveExecution(id);
+  const [epoch, setEpoch] = useState(0);
+  const live = useLiveExecution(id, epoch);
   if (execution.isPending) return <p role="status">Loading…</p>;
   if (!execution.data) return <ErrorBox error={execution.error} title="Could not load the execution" />;
-  return <ExecutionView execution={execution.data} live={live} />;
+  // An action on a finished execution (restart) makes it run again: follow it with a new stream.
+  return <ExecutionView execution={execution.data} live={live} onActed={() => live === 'complete' && setEpoch((n) => n + 1)} />;
 }
 
 /** The first stage to fail, by start time: the root cause, not the stages that failed after it. */
@@ -44,12 +46,12 @@ function useNow(active: boolean): number {
   return now;
 }
 
-function ExecutionView({ execution: e, live }: { execution: Execution; live: LiveState }) {
+function ExecutionView({ execution: e, live, onActed }: { execution: Execution; live: LiveState; onActed: () => void }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [view, setView] = useState<'graph' | 'timeline'>(e.stages.length > 80 ? 'timeline' : 'graph');
   const [confirmCancel, setConfirmCancel] = useState(false);
   const [reason, setReason] = useState('');
-  const action = useExecutionAction(e.id);
+  const action = useExecutionAction(e.id, onActed);
   const running = !isFinished(e.status);
   const now = useNow(running);
   const topLevel = useMemo(() => e.stages.filter((s) => !s.parentStageId), [e.stages]);
