@@ -1,7 +1,9 @@
 import { platformModules } from '@gennaker/platform';
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AccountsController } from './controllers/accounts.controller';
 import { ApplicationsController } from './controllers/applications.controller';
+import { ClustersController } from './controllers/clusters.controller';
 import { ExecutionsController } from './controllers/executions.controller';
 import { HealthController } from './controllers/health.controller';
 import { OpenApiController } from './controllers/openapi.controller';
@@ -15,7 +17,7 @@ import { ErrorFilter } from './http/error.filter';
 
 @Module({
   imports: [...(platformModules({ worker: false }) ?? [])],
-  controllers: [HealthController, ApplicationsController, PipelinesController, ExecutionsController, TasksController, OpenApiController, WebhooksController, TriggerDeliveriesController, PipelinesSyncController],
+  controllers: [HealthController, ApplicationsController, PipelinesController, ExecutionsController, TasksController, OpenApiController, WebhooksController, TriggerDeliveriesController, PipelinesSyncController, AccountsController, ClustersController],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: ErrorFilter },

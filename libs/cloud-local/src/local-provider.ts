@@ -15,7 +15,7 @@ import {
   type ServerGroup,
   type ServerGroupSpec,
 } from '@gennaker/cloud';
-import { errorMessage, InputError, isPlainObject } from '@gennaker/common';
+import { errorMessage, InputError, isPlainObject, TransientError } from '@gennaker/common';
 import type { DataSource } from 'typeorm';
 import type { LocalImageEntity } from './entities/local-image.entity';
 import type { LocalInstanceEntity } from './entities/local-instance.entity';
@@ -275,7 +275,8 @@ export class LocalProvider implements CloudProvider {
     this.check(spec.account, spec.region);
     const existing = await this.repo.group(spec.account, spec.region, spec.name);
     if (existing && existing.state === 'active') return (await this.views([existing]))[0] as ServerGroup;
-    if (existing) throw new InputError(`server group ${spec.name} is being destroyed; deploy the next version`, [{ pointer: '/serverGroupName', message: 'being destroyed' }]);
+    // A group of that name is still stopping: the name frees up within seconds, so try again then.
+    if (existing) throw new TransientError(`server group ${spec.name} is still being destroyed`);
     const parsed = parseName(spec.name);
     if (!parsed) throw new InputError(`"${spec.name}" is not a Frigga server group name`, [{ pointer: '/serverGroupName', message: 'not a Frigga name' }]);
     const capErrors = capacityErrors(spec.capacity, '/capacity');

@@ -9,6 +9,7 @@ import { TaskEntity } from './entities/task.entity';
 import { InitialSchema1764140000000 } from './migrations/1764140000000-initial-schema';
 import { ExecutionVersion1764160000000 } from './migrations/1764160000000-execution-version';
 import { TriggerDeliveryEntity, TriggerStartEntity, TriggerTables1764150000000 } from '@gennaker/trigger-store';
+import { CLOUD_ENTITIES, ClusterLocks1764171100000, LocalProvider1764171000000 } from '@gennaker/cloud-local';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/gennaker';
 
@@ -22,10 +23,11 @@ export const ENTITIES = [
   OutboxEntity,
   TriggerDeliveryEntity,
   TriggerStartEntity,
+  ...CLOUD_ENTITIES,
 ];
 
 /** Every migration, in order. New ones are appended here (timestamped class names). */
-export const MIGRATIONS = [InitialSchema1764140000000, TriggerTables1764150000000, ExecutionVersion1764160000000];
+export const MIGRATIONS = [InitialSchema1764140000000, TriggerTables1764150000000, ExecutionVersion1764160000000, LocalProvider1764171000000, ClusterLocks1764171100000];
 
 export interface DatabaseOptions {
   url?: string;

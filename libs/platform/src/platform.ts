@@ -1,5 +1,6 @@
+import { CLOUD_STAGES, CloudStagesModule } from '@gennaker/cloud-stages';
 import { ConfigsModule } from '@gennaker/configs';
-import { RuntimeModule } from '@gennaker/runtime';
+import { DATA_SOURCE, RuntimeModule } from '@gennaker/runtime';
 import { CORE_STAGES, CoreStagesModule } from '@gennaker/stages';
 import { TriggerRuntimeModule } from '@gennaker/trigger-runtime';
 import type { DynamicModule } from '@nestjs/common';
@@ -12,8 +13,8 @@ export function platformModules(options: { worker: boolean }): DynamicModule['im
   return [
     RuntimeModule.forRoot({
       worker: options.worker,
-      pluginModules: [CoreStagesModule],
-      pluginTokens: [CORE_STAGES],
+      pluginModules: [CoreStagesModule, CloudStagesModule.forRoot({ worker: options.worker, dataSource: DATA_SOURCE })],
+      pluginTokens: [CORE_STAGES, CLOUD_STAGES],
     }),
     ConfigsModule,
     TriggerRuntimeModule.forRoot({ worker: options.worker }),

@@ -118,7 +118,19 @@ export function createServerGroupTask(deps: CloudDeps): TaskImplementation {
         status: 'SUCCEEDED',
         context: { serverGroupCreated: true, foundExisting: existing !== null },
         outputs: {
-          deployedServerGroups: [{ serverGroup: name, serverGroupName: name, region, account, cluster, application: ctx['application'], cloudProvider: provider.type }],
+          deployedServerGroups: [
+            {
+              serverGroup: name,
+              serverGroupName: name,
+              region,
+              account,
+              cluster,
+              application: ctx['application'],
+              cloudProvider: provider.type,
+              // The group it replaces (a canary's natural control), null for a first deploy.
+              sourceServerGroup: (ctx['sourceServerGroup'] as string | null | undefined) ?? null,
+            },
+          ],
           'deploy.account.name': account,
         },
       };
