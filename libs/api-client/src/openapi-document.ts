@@ -263,6 +263,50 @@ export function openApiDocument(): Schema {
           type: 'object',
           properties: { judgmentStatus: { enum: ['continue', 'stop'] }, judgmentInput: { type: 'string' }, skipRemainingWait: { const: true } },
         },
+        Account: {
+          type: 'object',
+          description: 'A cloud account (credentials and other provider-specific keys are never returned).',
+          required: ['name', 'provider', 'regions', 'environment', 'permissions'],
+          properties: {
+            name: { type: 'string' },
+            provider: { type: 'string', enum: ['aws', 'local'] },
+            regions: { type: 'array', items: { type: 'string' } },
+            environment: { type: 'string' },
+            permissions: { type: 'object', properties: { READ: { type: 'array', items: { type: 'string' } }, WRITE: { type: 'array', items: { type: 'string' } } } },
+          },
+        },
+        ServerGroupSummary: {
+          type: 'object',
+          required: ['name', 'region', 'enabled', 'capacity', 'instances', 'image', 'imageId', 'createdTime', 'loadBalancers'],
+          properties: {
+            name: { type: 'string', description: 'Frigga name: app-stack-detail-vNNN' },
+            region: { type: 'string' },
+            enabled: { type: 'boolean', description: 'Taking traffic from its load balancers' },
+            capacity: { type: 'object', required: ['min', 'max', 'desired'], properties: { min: { type: 'integer' }, max: { type: 'integer' }, desired: { type: 'integer' } } },
+            instances: {
+              type: 'object',
+              required: ['total', 'up', 'down', 'starting'],
+              properties: { total: { type: 'integer' }, up: { type: 'integer' }, down: { type: 'integer' }, starting: { type: 'integer' } },
+            },
+            image: { type: 'string', description: 'Image name (its id when it has none)' },
+            imageId: { type: 'string' },
+            createdTime: { type: 'string', format: 'date-time' },
+            loadBalancers: { type: 'array', items: { type: 'string' } },
+          },
+        },
+        Cluster: {
+          type: 'object',
+          required: ['account', 'name', 'serverGroups', 'loadBalancers'],
+          properties: {
+            account: { type: 'string' },
+            name: { type: 'string', description: 'Frigga cluster: app-stack-detail' },
+            serverGroups: { type: 'array', items: ref('ServerGroupSummary'), description: 'Newest first' },
+            loadBalancers: {
+              type: 'array',
+              items: { type: 'object', required: ['name', 'region', 'address'], properties: { name: { type: 'string' }, region: { type: 'string' }, address: { type: ['string', 'null'] } } },
+            },
+          },
+        },
       },
     },
     paths: {
@@ -327,6 +371,13 @@ export function openApiDocument(): Schema {
       '/api/v1/applications/{app}/tasks': {
         parameters: [idParam('app', 'Application name')],
         post: { operationId: 'runOrchestration', requestBody: body(ref('Orchestration')), responses: { '202': json(ref('Accepted'), 'Accepted'), ...errors } },
+      },
+      '/api/v1/applications/{app}/clusters': {
+        parameters: [idParam('app', 'Application name')],
+        get: { operationId: 'listClusters', description: "The application's clusters and their server groups in every account and region.", responses: { '200': json({ type: 'array', items: ref('Cluster') }), ...errors } },
+      },
+      '/api/v1/accounts': {
+        get: { operationId: 'listAccounts', responses: { '200': json({ type: 'array', items: ref('Account') }), ...errors } },
       },
       '/api/v1/pipelines': {
         post: {

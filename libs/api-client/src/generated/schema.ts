@@ -1,6 +1,22 @@
 // Generated from the OpenAPI document by tools/api-client/generate.ts. Do not edit.
 /* eslint-disable */
 export interface paths {
+    "/api/v1/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications": {
         parameters: {
             query?: never;
@@ -31,6 +47,26 @@ export interface paths {
         put: operations["updateApplication"];
         post?: never;
         delete: operations["deleteApplication"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{app}/clusters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Application name */
+                app: string;
+            };
+            cookie?: never;
+        };
+        /** @description The application's clusters and their server groups in every account and region. */
+        get: operations["listClusters"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -526,6 +562,18 @@ export interface components {
         Accepted: {
             id: string;
         };
+        /** @description A cloud account (credentials and other provider-specific keys are never returned). */
+        Account: {
+            environment: string;
+            name: string;
+            permissions: {
+                READ?: string[];
+                WRITE?: string[];
+            };
+            /** @enum {string} */
+            provider: "aws" | "local";
+            regions: string[];
+        };
         Application: {
             /** Format: date-time */
             readonly createdAt?: string;
@@ -548,6 +596,18 @@ export interface components {
         ApplicationList: {
             items: components["schemas"]["Application"][];
             nextCursor: string | null;
+        };
+        Cluster: {
+            account: string;
+            loadBalancers: {
+                address: string | null;
+                name: string;
+                region: string;
+            }[];
+            /** @description Frigga cluster: app-stack-detail */
+            name: string;
+            /** @description Newest first */
+            serverGroups: components["schemas"]["ServerGroupSummary"][];
         };
         Error: {
             error: {
@@ -683,6 +743,30 @@ export interface components {
                 [key: string]: unknown;
             };
             version: number;
+        };
+        ServerGroupSummary: {
+            capacity: {
+                desired: number;
+                max: number;
+                min: number;
+            };
+            /** Format: date-time */
+            createdTime: string;
+            /** @description Taking traffic from its load balancers */
+            enabled: boolean;
+            /** @description Image name (its id when it has none) */
+            image: string;
+            imageId: string;
+            instances: {
+                down: number;
+                starting: number;
+                total: number;
+                up: number;
+            };
+            loadBalancers: string[];
+            /** @description Frigga name: app-stack-detail-vNNN */
+            name: string;
+            region: string;
         };
         Stage: {
             context: {
@@ -902,6 +986,30 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listAccounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     listApplications: {
         parameters: {
             query?: never;
@@ -1031,6 +1139,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listClusters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Application name */
+                app: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cluster"][];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
