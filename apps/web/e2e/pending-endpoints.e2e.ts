@@ -1,7 +1,8 @@
 // The clusters and canary pages against API.md's shapes, with those endpoints answered at the
-// network layer (page.route): the API does not serve them yet. Everything else is real (stack, web
-// server, Chromium). When GET /api/v1/applications/{app}/clusters and /api/v1/canary/results/{id}
-// land, clusters.e2e.ts (a red/black on the local provider) replaces the first part of this file.
+// network layer (page.route), everything else real (stack, web server, Chromium). The canary results
+// endpoint does not exist yet; the clusters part covers what clusters.e2e.ts (the real red/black on
+// the local provider) does not run for real: the "filling" phase deterministically, the request a
+// rollback sends, and that a canceled destroy sends nothing.
 import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, startUiStack, type UiStack } from './ui-stack';

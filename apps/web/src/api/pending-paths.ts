@@ -34,13 +34,17 @@ export interface ServerGroupView {
   capacity: { min: number; max: number; desired: number };
   instances: { total: number; up: number; down: number; starting: number };
   image?: string | null;
+  imageId?: string | null;
   createdTime?: string | number | null;
+  loadBalancers?: string[];
 }
 
 export interface ClusterView {
   account: string;
   name: string;
   serverGroups: ServerGroupView[];
+  /** Where the cluster's load balancers listen (local: http://127.0.0.1:port). */
+  loadBalancers?: Array<{ name: string; region: string; address: string | null }>;
 }
 
 export interface CanaryMetricJudgment {

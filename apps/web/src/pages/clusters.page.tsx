@@ -92,7 +92,20 @@ export default function ClustersPage() {
                 return (
                   <div key={c.name} className="card cluster" data-testid={`cluster-${c.name}`}>
                     <div className="row between">
-                      <h5>{c.name}</h5>
+                      <h5>
+                        {c.name}{' '}
+                        {c.loadBalancers.map((lb) => (
+                          <span key={lb.name} className="small muted">
+                            · load balancer {lb.name}
+                            {lb.address ? (
+                              <>
+                                {' '}
+                                at <a href={lb.address}>{lb.address}</a>
+                              </>
+                            ) : null}{' '}
+                          </span>
+                        ))}
+                      </h5>
                       {activity && (
                         <span className="badge status-running" data-testid="redblack" role="status">
                           {activity}

@@ -10,7 +10,7 @@ const versionNumber = (name: string): number => Number(serverGroupVersion(name)?
 
 export interface RegionClusters {
   region: string;
-  clusters: Array<{ name: string; serverGroups: ServerGroupView[] }>;
+  clusters: Array<{ name: string; serverGroups: ServerGroupView[]; loadBalancers: Array<{ name: string; address: string | null }> }>;
 }
 
 /**
@@ -19,7 +19,12 @@ export interface RegionClusters {
  */
 export function groupClusters(clusters: readonly ClusterView[]): Array<{ account: string; regions: RegionClusters[] }> {
   const accounts = new Map<string, Map<string, Map<string, ServerGroupView[]>>>();
+  const balancers = new Map<string, Array<{ name: string; address: string | null }>>();
   for (const c of clusters) {
+    for (const lb of c.loadBalancers ?? []) {
+      const key = `${c.account}\0${lb.region}\0${c.name}`;
+      balancers.set(key, [...(balancers.get(key) ?? []), { name: lb.name, address: lb.address }]);
+    }
     const regions = accounts.get(c.account) ?? new Map<string, Map<string, ServerGroupView[]>>();
     accounts.set(c.account, regions);
     for (const g of c.serverGroups) {
@@ -43,7 +48,9 @@ export function groupClusters(clusters: readonly ClusterView[]): Array<{ account
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([region, byCluster]) => ({
           region,
-          clusters: [...byCluster.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, groups]) => ({ name, serverGroups: [...groups].sort(newestFirst) })),
+          clusters: [...byCluster.entries()]
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([name, groups]) => ({ name, serverGroups: [...groups].sort(newestFirst), loadBalancers: balancers.get(`${account}\0${region}\0${name}`) ?? [] })),
         })),
     }));
 }
