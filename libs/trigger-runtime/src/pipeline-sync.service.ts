@@ -7,6 +7,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { CronSchedulers } from './cron-schedulers.service';
 import { SecretBox } from './secret-box.service';
+import { TriggerIndex } from './trigger-index.service';
 
 export interface PipelineFile {
   /** Path of the file (relative to the repository path, or as the CLI read it). */
@@ -51,6 +52,7 @@ export class PipelineSyncService {
     @Inject(PipelineConfigService) private readonly pipelines: PipelineConfigService,
     @Inject(SecretBox) private readonly secrets: SecretBox,
     @Inject(CronSchedulers) private readonly cron: CronSchedulers,
+    @Inject(TriggerIndex) private readonly index: TriggerIndex,
   ) {}
 
   /** Checks every file; returns the documents ready to save, or every error with its file and pointer. */
@@ -136,6 +138,7 @@ export class PipelineSyncService {
         }
       }
     });
+    this.index.invalidate();
     for (const id of changed) await this.cron.syncPipeline(id);
     return { ...result, applied: true };
   }

@@ -20,6 +20,8 @@ export interface TriggerSettings {
   gitTimeoutMs: number;
   /** GENNAKER_CRON_RECONCILE_MS: how often workers check cron schedulers against the pipelines (default 30 s). */
   cronReconcileMs: number;
+  /** GENNAKER_TRIGGER_INDEX_TTL_MS: how long a read of the triggers stands before it is checked again (default 500 ms). */
+  indexTtlMs: number;
 }
 
 function int(name: string, fallback: number): number {
@@ -38,5 +40,6 @@ export function readTriggerSettings(): TriggerSettings {
     deliveryRetentionDays: int('GENNAKER_TRIGGER_DELIVERY_RETENTION_DAYS', 14),
     gitTimeoutMs: int('GENNAKER_GIT_TIMEOUT_MS', 60_000),
     cronReconcileMs: int('GENNAKER_CRON_RECONCILE_MS', 30_000),
+    indexTtlMs: int('GENNAKER_TRIGGER_INDEX_TTL_MS', 500),
   };
 }

@@ -4,6 +4,7 @@ import { validateTriggers } from '@gennaker/triggers';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { CronSchedulers } from './cron-schedulers.service';
 import { SecretBox } from './secret-box.service';
+import { TriggerIndex } from './trigger-index.service';
 
 /**
  * Plugs triggers into pipeline saves: trigger fields are validated (pointers), trigger secrets are
@@ -16,13 +17,17 @@ export class TriggerHooks implements OnModuleInit {
     @Inject(PipelineConfigService) private readonly pipelines: PipelineConfigService,
     @Inject(SecretBox) private readonly secrets: SecretBox,
     @Inject(CronSchedulers) private readonly cron: CronSchedulers,
+    @Inject(TriggerIndex) private readonly index: TriggerIndex,
   ) {}
 
   onModuleInit(): void {
     this.pipelines.registerHooks({
       validate: (p) => validateTriggers(p),
       beforeStore: (doc, previous) => this.encryptSecrets(doc, previous),
-      afterChange: ({ id }) => this.cron.syncPipeline(id),
+      afterChange: async ({ id }) => {
+        this.index.invalidate();
+        await this.cron.syncPipeline(id);
+      },
     });
   }
 

@@ -5,6 +5,12 @@ import { DATA_SOURCE } from '@gennaker/runtime';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { SecretBox } from './secret-box.service';
+import { TRIGGER_SETTINGS, type TriggerSettings } from './settings';
+
+export interface RepoApplication {
+  name: string;
+  repo: { url: string; branch: string; path: string };
+}
 
 export interface IndexedTrigger {
   row: PipelineConfigEntity;
@@ -26,17 +32,33 @@ export class TriggerIndex {
   private fingerprint = '';
   private entries: IndexedTrigger[] = [];
   private loading: Promise<IndexedTrigger[]> | null = null;
+  private checkedAt = 0;
+  /** Applications with a pipelines repository, as of the last check (read with the fingerprint). */
+  repoApplications: RepoApplication[] = [];
 
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
     @Inject(SecretBox) private readonly secrets: SecretBox,
+    @Inject(TRIGGER_SETTINGS) private readonly settings: TriggerSettings,
   ) {}
 
+  /** Forget the last read (a pipeline was saved through this process). */
+  invalidate(): void {
+    this.checkedAt = 0;
+  }
+
+  /** One round trip: the pipelines' fingerprint and the applications that have a pipelines repository. */
   async current(): Promise<IndexedTrigger[]> {
-    const rows: Array<{ f: string }> = await this.ds.query(
-      `SELECT count(*)::text || ':' || coalesce(sum(version), 0)::text || ':' || coalesce(max(extract(epoch FROM updated_at)), 0)::text AS f FROM pipeline_configs`,
+    // Within the TTL the last read stands: saves through this process invalidate it at once, other
+    // processes' changes are seen within GENNAKER_TRIGGER_INDEX_TTL_MS.
+    if (this.fingerprint !== '' && Date.now() - this.checkedAt < this.settings.indexTtlMs) return this.entries;
+    this.checkedAt = Date.now();
+    const rows: Array<{ f: string; repos: RepoApplication[] }> = await this.ds.query(
+      `SELECT (SELECT count(*)::text || ':' || coalesce(sum(version), 0)::text || ':' || coalesce(max(extract(epoch FROM updated_at)), 0)::text FROM pipeline_configs) AS f,
+              (SELECT coalesce(json_agg(json_build_object('name', name, 'repo', pipelines_repo)), '[]'::json) FROM applications WHERE pipelines_repo IS NOT NULL) AS repos`,
     );
     const f = rows[0]?.f ?? '';
+    this.repoApplications = rows[0]?.repos ?? [];
     if (f === this.fingerprint) return this.entries;
     this.loading ??= this.load(f).finally(() => {
       this.loading = null;

@@ -1,7 +1,7 @@
 import { GennakerError, InputError, errorMessage } from '@gennaker/common';
-import { ApplicationEntity } from '@gennaker/persistence';
 import { DATA_SOURCE, ExecutionService, OutboxDispatcher } from '@gennaker/runtime';
-import type { DeliverySkip, DeliveryStart, DeliverySync } from '@gennaker/trigger-store';
+import type { DeliverySkip, DeliveryStart, DeliverySync, TriggerDeliveryEntity } from '@gennaker/trigger-store';
+import type { OutboxMessage } from '@gennaker/persistence';
 import { TriggerDeliveryRepository } from '@gennaker/trigger-store';
 import {
   bindArtifacts,
@@ -24,7 +24,7 @@ import { RepoSyncQueue } from './repo-sync-queue.service';
 import { TRIGGER_DELIVERIES } from './tokens';
 import { TRIGGER_SETTINGS, type TriggerSettings } from './settings';
 import { startMessagesOf } from './start-dispatch.util';
-import { TriggerIndex, type IndexedTrigger } from './trigger-index.service';
+import { TriggerIndex, type IndexedTrigger, type RepoApplication } from './trigger-index.service';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -36,6 +36,9 @@ export interface WebhookAnswer {
   /** Why nothing was considered (an event that starts no pipeline). */
   message?: string;
 }
+
+/** Thrown to roll back a delivery whose id was accepted before. */
+class Replay extends Error {}
 
 const UNAUTHORIZED = (message: string) => new GennakerError('UNAUTHORIZED', message);
 
@@ -107,7 +110,7 @@ export class WebhookService {
 
     // A repository's triggers all need a secret and the delivery was not signed: refuse it.
     const ofRepo = ofSource.filter((e) => matchGitTrigger({ ...e.trigger, enabled: true, branch: undefined, events: ['push', 'tag', event.event] }, event, 'no-secret').fired);
-    const syncTargets = await this.syncTargets(event, sig.result === 'valid' && this.settings.webhookSecret !== null && sig.secrets.has(this.settings.webhookSecret));
+    const syncTargets = this.syncTargets(event, sig.result === 'valid' && this.settings.webhookSecret !== null && sig.secrets.has(this.settings.webhookSecret));
     if (sig.result === 'missing' && fire.length === 0 && syncTargets.length === 0 && ofRepo.length > 0 && ofRepo.every((e) => hasSecret(e.trigger))) {
       await this.refuse(source, deliveryId, 'missing', `signature missing: the triggers of ${event.project}/${event.slug} have secrets`, event);
       throw UNAUTHORIZED(`signature missing: the triggers of ${event.project}/${event.slug} have secrets`);
@@ -115,14 +118,13 @@ export class WebhookService {
     return this.record(source, deliveryId, signature, { event: event.event, git: event, body, fire, skipped, syncTargets });
   }
 
-  /** Applications whose pipelines repository and branch this push is about. */
-  private async syncTargets(event: GitEvent, signedByInstall: boolean): Promise<ApplicationEntity[]> {
+  /** Applications whose pipelines repository and branch this push is about (as of the index's last read). */
+  private syncTargets(event: GitEvent, signedByInstall: boolean): RepoApplication[] {
     if (event.event !== 'push' || event.deleted || event.branch === null) return [];
     // The sync fetches from the configured URL and trusts nothing in the payload, so an unsigned
     // push may ask for one; with GENNAKER_WEBHOOK_SECRET set it must be signed with it.
     if (this.settings.webhookSecret !== null && !signedByInstall) return [];
-    const apps = await this.ds.manager.createQueryBuilder(ApplicationEntity, 'a').where('a.pipelines_repo IS NOT NULL').getMany();
-    return apps.filter((a) => a.pipelinesRepo && a.pipelinesRepo.branch === event.branch && event.repositoryUrls.some((u) => sameRepo(u, a.pipelinesRepo!.url)));
+    return this.index.repoApplications.filter((a) => a.repo.branch === event.branch && event.repositoryUrls.some((u) => sameRepo(u, a.repo.url)));
   }
 
   private async refuse(source: GitSource, deliveryId: string, signature: string, message: string, event?: GitEvent): Promise<void> {
@@ -149,59 +151,66 @@ export class WebhookService {
     source: GitSource,
     deliveryId: string,
     signature: string,
-    r: { event: string; message?: string; git?: GitEvent; body?: unknown; fire?: IndexedTrigger[]; skipped?: DeliverySkip[]; syncTargets?: ApplicationEntity[] },
+    r: { event: string; message?: string; git?: GitEvent; body?: unknown; fire?: IndexedTrigger[]; skipped?: DeliverySkip[]; syncTargets?: RepoApplication[] },
   ): Promise<WebhookAnswer> {
     const git = r.git;
-    const committed = await this.ds.transaction(async (m) => {
-      const row = await this.deliveries.insertAccepted(m, {
-        provider: source,
-        deliveryId,
-        accepted: true,
-        signature,
-        event: r.event,
-        repository: git ? `${git.project}/${git.slug}` : null,
-        branch: git?.branch ?? null,
-        hash: git?.hash ?? null,
-        applications: [],
-        started: [],
-        skipped: [],
-        sync: null,
-        message: r.message ?? null,
+    let committed: { row: TriggerDeliveryEntity; started: DeliveryStart[]; messages: OutboxMessage[]; syncs: DeliverySync[] } | null;
+    try {
+      committed = await this.ds.transaction(async (m) => {
+        const started: DeliveryStart[] = [];
+        const skipped = [...(r.skipped ?? [])];
+        for (const e of r.fire ?? []) {
+          const who = { pipelineId: e.row.id, application: e.row.application, pipeline: e.row.name, triggerIndex: e.index };
+          const ids = Array.isArray(e.trigger['expectedArtifactIds']) ? (e.trigger['expectedArtifactIds'] as unknown[]).map(String) : [];
+          const binding = bindArtifacts(e.row.config['expectedArtifacts'] as never, gitArtifacts(git!), ids);
+          if (binding.missing.length > 0) {
+            skipped.push({ ...who, reason: `expected artifact ${binding.missing.join(', ')} matched nothing and has no default` });
+            continue;
+          }
+          try {
+            const execution = await this.executions.startConfig(
+              e.row,
+              {
+                user: git!.pusher ?? undefined,
+                artifacts: binding.artifacts,
+                trigger: { ...gitTriggerFields(git!, r.body, deliveryId), resolvedExpectedArtifacts: binding.resolvedExpectedArtifacts, triggerIndex: e.index },
+              },
+              m,
+            );
+            started.push({ ...who, executionId: execution.id });
+          } catch (err) {
+            // Bad parameters or a disabled pipeline are refused before anything is written.
+            if (!(err instanceof GennakerError) || err.retryable) throw err;
+            skipped.push({ ...who, reason: err.message });
+          }
+        }
+        const syncs: DeliverySync[] = (r.syncTargets ?? []).map((a) => ({ application: a.name, url: a.repo.url, branch: a.repo.branch, path: a.repo.path, status: 'pending' }));
+        const applications = [...new Set([...started.map((s) => s.application), ...skipped.map((s) => s.application), ...syncs.map((s) => s.application)])];
+        // Recorded last, in the same transaction: a delivery id accepted before (a replay, or a
+        // racing twin that committed first) rolls back everything this one started.
+        const row = await this.deliveries.insertAccepted(m, {
+          provider: source,
+          deliveryId,
+          accepted: true,
+          signature,
+          event: r.event,
+          repository: git ? `${git.project}/${git.slug}` : null,
+          branch: git?.branch ?? null,
+          hash: git?.hash ?? null,
+          applications,
+          started,
+          skipped,
+          sync: syncs[0] ?? null,
+          message: r.message ?? null,
+        });
+        if (!row) throw new Replay();
+        const messages = await startMessagesOf(m, started.map((s) => s.executionId));
+        return { row, started, messages, syncs };
       });
-      if (!row) return null;
-      const started: DeliveryStart[] = [];
-      const skipped = [...(r.skipped ?? [])];
-      for (const e of r.fire ?? []) {
-        const who = { pipelineId: e.row.id, application: e.row.application, pipeline: e.row.name, triggerIndex: e.index };
-        const ids = Array.isArray(e.trigger['expectedArtifactIds']) ? (e.trigger['expectedArtifactIds'] as unknown[]).map(String) : [];
-        const binding = bindArtifacts(e.row.config['expectedArtifacts'] as never, gitArtifacts(git!), ids);
-        if (binding.missing.length > 0) {
-          skipped.push({ ...who, reason: `expected artifact ${binding.missing.join(', ')} matched nothing and has no default` });
-          continue;
-        }
-        try {
-          const execution = await this.executions.startConfig(
-            e.row,
-            {
-              user: git!.pusher ?? undefined,
-              artifacts: binding.artifacts,
-              trigger: { ...gitTriggerFields(git!, r.body, deliveryId), resolvedExpectedArtifacts: binding.resolvedExpectedArtifacts, triggerIndex: e.index },
-            },
-            m,
-          );
-          started.push({ ...who, executionId: execution.id });
-        } catch (err) {
-          // Bad parameters or a disabled pipeline are refused before anything is written.
-          if (!(err instanceof GennakerError) || err.retryable) throw err;
-          skipped.push({ ...who, reason: err.message });
-        }
-      }
-      const syncs: DeliverySync[] = (r.syncTargets ?? []).map((a) => ({ application: a.name, url: a.pipelinesRepo!.url, branch: a.pipelinesRepo!.branch, path: a.pipelinesRepo!.path, status: 'pending' }));
-      const applications = [...new Set([...started.map((s) => s.application), ...skipped.map((s) => s.application), ...syncs.map((s) => s.application)])];
-      await this.deliveries.updateResults(m, row.id, { applications, started, skipped, sync: syncs[0] ?? null, message: row.message });
-      const messages = await startMessagesOf(m, started.map((s) => s.executionId));
-      return { row, started, messages, syncs };
-    });
+    } catch (err) {
+      if (!(err instanceof Replay)) throw err;
+      committed = null;
+    }
 
     if (!committed) {
       const first = await this.deliveries.acceptedByDeliveryId(source, deliveryId);

@@ -38,17 +38,6 @@ export class TriggerDeliveryRepository {
     return row;
   }
 
-  async updateResults(m: EntityManager, id: string, changes: Pick<TriggerDeliveryEntity, 'applications' | 'started' | 'skipped' | 'sync' | 'message'>): Promise<void> {
-    await m.query(`UPDATE trigger_deliveries SET applications = $2, started = $3, skipped = $4, sync = $5, message = $6 WHERE id = $1`, [
-      id,
-      changes.applications,
-      JSON.stringify(changes.started),
-      JSON.stringify(changes.skipped),
-      changes.sync === null ? null : JSON.stringify(changes.sync),
-      changes.message,
-    ]);
-  }
-
   async setSync(id: string, sync: DeliverySync): Promise<void> {
     await this.ds.query(
       `UPDATE trigger_deliveries SET sync = $2, applications = (SELECT array_agg(DISTINCT a) FROM unnest(applications || ARRAY[$3::text]) a) WHERE id = $1`,

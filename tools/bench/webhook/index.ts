@@ -1,0 +1,154 @@
+// Benchmark (issue 6): 200 signed GitHub push deliveries per second for 30 s against a real api and
+// workers. Measures the ack latency (p50/p99, target p99 <= 50 ms), trigger-to-first-stage RUNNING
+// (p99, target <= 250 ms: from the request being sent to the first stage's start time), and checks
+// that executions started = deliveries matched (no loss, no duplicates).
+// Run: npm run bench -- webhook   (BENCH_RATE, BENCH_SECONDS, BENCH_WORKERS override; last line is JSON)
+import { createHmac } from 'node:crypto';
+import { Stack, waitFor } from '@gennaker/testkit';
+import { Client } from 'pg';
+
+const RATE = Number(process.env['BENCH_RATE'] ?? 200);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 30);
+const WORKERS = Number(process.env['BENCH_WORKERS'] ?? 2);
+const SECRET = 'bench-secret';
+// One delivery in ten pushes a branch no trigger wants: it must start nothing.
+const UNMATCHED_EVERY = 10;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function payload(i: number, branch: string): string {
+  return JSON.stringify({
+    ref: `refs/heads/${branch}`,
+    before: '0'.repeat(39) + '1',
+    after: i.toString(16).padStart(40, 'a'),
+    repository: { name: 'api', full_name: 'acme/api', owner: { login: 'acme' }, clone_url: 'https://github.com/acme/api.git' },
+    pusher: { name: 'bench' },
+    head_commit: { id: i.toString(16).padStart(40, 'a') },
+    commits: [{ id: i.toString(16).padStart(40, 'a'), added: [], modified: ['src/main.ts'], removed: [] }],
+  });
+}
+
+async function main(): Promise<void> {
+  const stack = await Stack.start({ workers: WORKERS, env: { GENNAKER_RETENTION_INTERVAL_MS: '0', ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}) } });
+  const db = new Client({ connectionString: stack.databaseUrl });
+  try {
+    await db.connect();
+    await stack.client.post('/api/v1/applications', { name: 'bench' });
+    const created = await stack.client.post('/api/v1/pipelines', {
+      application: 'bench',
+      name: 'on-push',
+      limitConcurrent: false,
+      stages: [{ refId: '1', type: 'wait', waitTime: 0 }],
+      triggers: [{ type: 'git', enabled: true, source: 'github', project: 'acme', slug: 'api', branch: '^main$', secret: SECRET }],
+    });
+    if (created.status !== 201) throw new Error(`pipeline not created: ${JSON.stringify(created.body)}`);
+    // Decoys: other repositories' pipelines the matcher must explain away on every delivery.
+    for (let k = 0; k < 20; k++) {
+      await stack.client.post('/api/v1/pipelines', {
+        application: 'bench', name: `decoy-${k}`, stages: [{ refId: '1', type: 'wait', waitTime: 0 }],
+        triggers: [{ type: 'git', source: 'github', project: 'acme', slug: `svc${k}`, secret: `s${k}` }],
+      });
+    }
+    // Warm up connections and caches.
+    for (let i = 0; i < 20; i++) {
+      const body = payload(1e9 + i, 'warmup');
+      await fetch(`${stack.apiUrl}/webhooks/git/github`, { method: 'POST', headers: { 'x-github-event': 'push', 'x-github-delivery': `warm-${i}`, 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` }, body });
+    }
+
+    const total = RATE * SECONDS;
+    const sentAt = new Map<string, number>();
+    const acks: number[] = [];
+    const failures: string[] = [];
+    const executionIds: string[] = [];
+    let matched = 0;
+    const inflight: Array<Promise<void>> = [];
+    const t0 = performance.now();
+    const wall0 = Date.now();
+    for (let i = 0; i < total; i++) {
+      // Open loop: each delivery leaves at its slot, whatever the answers to earlier ones.
+      const due = t0 + (i * 1000) / RATE;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      const branch = i % UNMATCHED_EVERY === 0 ? 'dev' : 'main';
+      if (branch === 'main') matched++;
+      const body = payload(i, branch);
+      const delivery = `bench-${i}`;
+      const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+      const start = performance.now();
+      sentAt.set(delivery, wall0 + (start - t0));
+      inflight.push(
+        fetch(`${stack.apiUrl}/webhooks/git/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': delivery, 'x-hub-signature-256': signature }, body })
+          .then(async (res) => {
+            const text = await res.text();
+            acks.push(performance.now() - start);
+            if (res.status !== 202) failures.push(`${res.status} ${text.slice(0, 200)}`);
+            else executionIds.push(...(JSON.parse(text) as { executions: string[] }).executions);
+          })
+          .catch((err: unknown) => {
+            failures.push(String(err));
+          }),
+      );
+    }
+    const sendSeconds = (performance.now() - t0) / 1000;
+    await Promise.all(inflight);
+
+    // Every matched delivery's execution must have started its first stage (BENCH_WORKERS=0 measures the api alone).
+    if (WORKERS > 0) await waitFor(async () => {
+      const r = await db.query(`SELECT count(*)::int AS n FROM stages s JOIN executions e ON e.id = s.execution_id WHERE e.pipeline_config_id = $1 AND s.ref_id = '1' AND s.parent_stage_id IS NULL AND s.start_time IS NOT NULL`, [created.body.id]);
+      return r.rows[0].n >= matched;
+    }, { timeoutMs: 300_000, intervalMs: 1000, message: () => `every execution to start its first stage\n${stack.logs()}` });
+
+    const rows = await db.query(
+      `SELECT e.id, e.trigger->>'deliveryId' AS delivery, extract(epoch FROM s.start_time) * 1000 AS started
+         FROM executions e JOIN stages s ON s.execution_id = e.id AND s.ref_id = '1' AND s.parent_stage_id IS NULL
+        WHERE e.pipeline_config_id = $1`,
+      [created.body.id],
+    );
+    const toFirstStage: number[] = [];
+    const perDelivery = new Map<string, number>();
+    for (const r of rows.rows as Array<{ id: string; delivery: string; started: number }>) {
+      perDelivery.set(r.delivery, (perDelivery.get(r.delivery) ?? 0) + 1);
+      const sent = sentAt.get(r.delivery);
+      if (sent !== undefined) toFirstStage.push(Number(r.started) - sent);
+    }
+    const benchRows = [...perDelivery.keys()].filter((d) => d.startsWith('bench-'));
+    const duplicates = [...perDelivery.values()].filter((n) => n > 1).length;
+    const unmatchedStarted = benchRows.filter((d) => Number(d.slice(6)) % UNMATCHED_EVERY === 0).length;
+    acks.sort((a, b) => a - b);
+    toFirstStage.sort((a, b) => a - b);
+    const result = {
+      bench: 'webhook',
+      rate: RATE,
+      seconds: SECONDS,
+      workers: WORKERS,
+      deliveries: total,
+      achievedRate: Math.round((total / sendSeconds) * 10) / 10,
+      failures: failures.length,
+      ackP50Ms: Math.round(percentile(acks, 50) * 10) / 10,
+      ackP99Ms: Math.round(percentile(acks, 99) * 10) / 10,
+      ackMaxMs: Math.round((acks[acks.length - 1] ?? NaN) * 10) / 10,
+      toFirstStageP50Ms: Math.round(percentile(toFirstStage, 50)),
+      toFirstStageP99Ms: Math.round(percentile(toFirstStage, 99)),
+      matched,
+      executionsStarted: benchRows.length,
+      executionsAnswered: executionIds.length,
+      duplicates,
+      unmatchedStarted,
+      noLossNoDuplicates: benchRows.length === matched && duplicates === 0 && unmatchedStarted === 0 && executionIds.length === matched,
+      targets: { ackP99Ms: 50, toFirstStageP99Ms: 250 },
+    };
+    if (failures.length > 0) console.error(`first failures: ${failures.slice(0, 5).join('\n')}`);
+    console.log(JSON.stringify(result));
+  } finally {
+    await db.end().catch(() => undefined);
+    await stack.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
