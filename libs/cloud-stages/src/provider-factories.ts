@@ -1,4 +1,5 @@
 import type { CloudProvider, ProviderType, RawAccount } from '@gennaker/cloud';
+import { createAwsProvider } from '@gennaker/cloud-aws';
 import { LocalProvider, localAccounts } from '@gennaker/cloud-local';
 import type { DataSource } from 'typeorm';
 import type { CloudSettings } from './cloud-settings';
@@ -29,7 +30,7 @@ export const PROVIDER_FACTORIES: Record<ProviderType, ProviderFactory | undefine
       stopInstancesOnShutdown: !ctx.settings.keepInstancesOnShutdown,
       log: ctx.log,
     }),
-  aws: undefined,
+  aws: (entries, ctx) => createAwsProvider(entries, { logger: ctx.log }),
 };
 
 /** Builds a provider per type that has accounts; refuses to start when a type has no factory. */
