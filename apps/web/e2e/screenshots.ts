@@ -1,9 +1,10 @@
 // Takes the screenshots in docs/screenshots/ from a real stack with demo data, in Debian's Chromium.
 // Run: npx tsx apps/web/e2e/screenshots.ts   (builds the UI when stale; about a minute)
 import { createHmac } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { waitFor } from '@gennaker/testkit';
+import { freePort, ROOT, waitFor } from '@gennaker/testkit';
 import type { Page } from 'playwright-core';
 import { buildWebIfStale, startUiStack, type UiStack } from './ui-stack';
 
@@ -23,7 +24,8 @@ async function finished(ui: UiStack, id: string): Promise<void> {
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   buildWebIfStale();
-  const ui = await startUiStack({ workers: 1 });
+  const dataDir = mkdtempSync(join(tmpdir(), 'gk-screenshots-'));
+  const ui = await startUiStack({ workers: 1, env: { GENNAKER_DATA_DIR: dataDir } });
   try {
     const c = ui.stack.client;
     for (const app of [
@@ -127,13 +129,21 @@ async function main(): Promise<void> {
     await page.getByTestId('first-error').getByRole('button', { name: 'Show stage' }).click();
     await shot(page, 'execution-failed');
 
-    // The clusters page once the API serves clusters (a 404 until then).
-    if ((await c.get('/api/v1/applications/checkout/clusters')).status === 200) {
-      await page.goto(`${ui.webUrl}/applications/checkout/clusters`);
-      await page.locator('#clusters-title').waitFor();
-      await page.waitForLoadState('networkidle');
-      await shot(page, 'clusters');
-    }
+    // Clusters: examples/service deployed red/black on the local provider, caught mid-way (v2 healthy,
+    // v1 still enabled for a few seconds before it is disabled).
+    await c.post('/api/v1/applications', { name: 'hello', description: 'examples/service on the local provider' });
+    const doc = JSON.parse(readFileSync(join(ROOT, 'examples/pipelines/hello-deploy.json'), 'utf8'));
+    doc.stages[1].clusters[0].localLoadBalancers = { 'hello-demo': { port: await freePort() } };
+    doc.stages[1].clusters[0].delayBeforeDisableSec = 30;
+    const deploy = await c.post('/api/v1/pipelines', doc);
+    const v1 = await c.post(`/api/v1/pipelines/${deploy.body.id}/executions`, { parameters: { version: 'v1' } });
+    await waitFor(async () => ['SUCCEEDED', 'TERMINAL'].includes((await c.get(`/api/v1/executions/${v1.body.id}`)).body.status), { timeoutMs: 90_000 });
+    const v2 = await c.post(`/api/v1/pipelines/${deploy.body.id}/executions`, { parameters: { version: 'v2' } });
+    await page.goto(`${ui.webUrl}/applications/hello/clusters`);
+    await page.getByTestId('sg-hello-demo-v001').getByText('2 up · 0 starting · 0 down').waitFor({ timeout: 90_000 });
+    await page.getByTestId('redblack').waitFor();
+    await shot(page, 'clusters');
+    await c.put(`/api/v1/executions/${v2.body.id}/cancel`, {});
     await page.goto(`${ui.webUrl}/deliveries`);
     await page.locator('#deliveries-title').waitFor();
     await page.waitForLoadState('networkidle');
@@ -148,6 +158,7 @@ async function main(): Promise<void> {
     await shot(page, 'execution-dark');
   } finally {
     await ui.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
