@@ -229,4 +229,34 @@ describe('acceptance', () => {
     const c = await cluster();
     expect(c.serverGroups.filter((g: any) => g.enabled).map((g: any) => g.name)).toEqual([newGroup]);
   });
+
+  it('ad-hoc operations (the tasks API) run as orchestrations: resize, rollback; bad input fails naming the field', async () => {
+    const current = (await cluster()).serverGroups.find((g: any) => g.enabled).name as string;
+    const task = async (job: Record<string, unknown>) => {
+      const r = await api().post('/api/v1/applications/hello/tasks', { description: job['type'], job: [job] });
+      expect(r.status, JSON.stringify(r.body)).toBe(202);
+      return until(r.body.id, ['SUCCEEDED', 'TERMINAL'], 60_000);
+    };
+    const resized = await task({ type: 'resizeServerGroup', serverGroupName: current, region: 'local', credentials: 'local', cloudProvider: 'local', capacity: { min: 3, max: 3, desired: 3 } });
+    expect(resized.type).toBe('ORCHESTRATION');
+    expect(resized.status).toBe('SUCCEEDED');
+    expect((await cluster()).serverGroups.find((g: any) => g.name === current).instances.up).toBe(3);
+
+    // roll back to the previous group (v2, scaled down earlier): it is sized like the current one first
+    const t = traffic(50);
+    const rolled = await task({ type: 'rollbackServerGroup', serverGroupName: current, region: 'local', credentials: 'local', cloudProvider: 'local' });
+    const summary = await t.stop();
+    expect(rolled.status, JSON.stringify(rolled.stages.map((s: any) => [s.name, s.status, s.error]))).toBe('SUCCEEDED');
+    expect(summary.failed, JSON.stringify(summary)).toBe(0);
+    const restored = rolled.stages[0].context.rollbackTargets[0].restoreServerGroupName as string;
+    const c = await cluster();
+    expect(c.serverGroups.filter((g: any) => g.enabled).map((g: any) => [g.name, g.instances.up])).toEqual([[restored, 3]]);
+    const versions = await Promise.all(Array.from({ length: 20 }, () => fetch(`http://127.0.0.1:${lbPort}/`).then((r) => r.headers.get('x-version'))));
+    expect(new Set(versions)).toEqual(new Set(['v2']));
+
+    const bad = await task({ type: 'disableServerGroup', serverGroupName: current, region: 'local', credentials: 'prod' });
+    expect(bad.status).toBe('TERMINAL');
+    expect(bad.stages[0].error.details).toEqual([{ pointer: '/credentials', message: 'no account named "prod"' }]);
+  });
 });
+
