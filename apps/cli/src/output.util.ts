@@ -8,8 +8,8 @@ export function print<T>(format: OutputFormat, data: T | T[], columns?: Array<[s
   }
   const rows: T[] = Array.isArray(data) ? data : [data];
   const cells = rows.map((r) => columns.map(([, get]) => cell(get(r))));
-  const widths = columns.map(([h], i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const widths = columns.map(([h], i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
+  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   process.stdout.write(`${line(columns.map(([h]) => h))}\n`);
   for (const c of cells) process.stdout.write(`${line(c)}\n`);
 }

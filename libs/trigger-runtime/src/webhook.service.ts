@@ -160,9 +160,10 @@ export class WebhookService {
         const started: DeliveryStart[] = [];
         const skipped = [...(r.skipped ?? [])];
         for (const e of r.fire ?? []) {
+          if (!git) break; // triggers fire only for a git event
           const who = { pipelineId: e.row.id, application: e.row.application, pipeline: e.row.name, triggerIndex: e.index };
           const ids = Array.isArray(e.trigger['expectedArtifactIds']) ? (e.trigger['expectedArtifactIds'] as unknown[]).map(String) : [];
-          const binding = bindArtifacts(e.row.config['expectedArtifacts'] as never, gitArtifacts(git!), ids);
+          const binding = bindArtifacts(e.row.config['expectedArtifacts'] as never, gitArtifacts(git), ids);
           if (binding.missing.length > 0) {
             skipped.push({ ...who, reason: `expected artifact ${binding.missing.join(', ')} matched nothing and has no default` });
             continue;
@@ -171,9 +172,9 @@ export class WebhookService {
             const execution = await this.executions.startConfig(
               e.row,
               {
-                user: git!.pusher ?? undefined,
+                user: git.pusher ?? undefined,
                 artifacts: binding.artifacts,
-                trigger: { ...gitTriggerFields(git!, r.body, deliveryId), resolvedExpectedArtifacts: binding.resolvedExpectedArtifacts, triggerIndex: e.index },
+                trigger: { ...gitTriggerFields(git, r.body, deliveryId), resolvedExpectedArtifacts: binding.resolvedExpectedArtifacts, triggerIndex: e.index },
               },
               m,
             );
@@ -184,7 +185,7 @@ export class WebhookService {
             skipped.push({ ...who, reason: err.message });
           }
         }
-        const syncs: DeliverySync[] = (r.syncTargets ?? []).map((a) => ({ application: a.name, url: a.repo.url, branch: a.repo.branch, path: a.repo.path, status: 'pending' }));
+        const syncs: DeliverySync[] = (r.syncTargets ?? []).map((a) => ({ application: a.name, url: a.repo.url, branch: a.repo.branch, path: a.repo.path, status: 'pending' as const }));
         const applications = [...new Set([...started.map((s) => s.application), ...skipped.map((s) => s.application), ...syncs.map((s) => s.application)])];
         // Recorded last, in the same transaction: a delivery id accepted before (a replay, or a
         // racing twin that committed first) rolls back everything this one started.

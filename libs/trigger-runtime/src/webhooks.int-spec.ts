@@ -4,7 +4,6 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The community's examples of every GitHub webhook (npm @octokit/webhooks-examples).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as Array<{ name: string; examples: any[] }>;
 
 const SECRET = 'it-is-a-secret';
