@@ -1,3 +1,4 @@
+import { ObservabilityModule } from '@gennaker/observability';
 import { platformModules } from '@gennaker/platform';
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
@@ -8,6 +9,7 @@ import { ExecutionsController } from './controllers/executions.controller';
 import { HealthController } from './controllers/health.controller';
 import { OpenApiController } from './controllers/openapi.controller';
 import { PipelinesController } from './controllers/pipelines.controller';
+import { QueueDashboardController } from './controllers/queue-dashboard.controller';
 import { TasksController } from './controllers/tasks.controller';
 import { PipelinesSyncController } from './controllers/pipelines-sync.controller';
 import { TriggerDeliveriesController } from './controllers/trigger-deliveries.controller';
@@ -16,8 +18,8 @@ import { AuthGuard } from './http/auth.guard';
 import { ErrorFilter } from './http/error.filter';
 
 @Module({
-  imports: [...(platformModules({ worker: false }) ?? [])],
-  controllers: [HealthController, ApplicationsController, PipelinesController, ExecutionsController, TasksController, OpenApiController, WebhooksController, TriggerDeliveriesController, PipelinesSyncController, AccountsController, ClustersController],
+  imports: [...(platformModules({ worker: false }) ?? []), ObservabilityModule.forRoot({ role: 'api' })],
+  controllers: [HealthController, ApplicationsController, PipelinesController, ExecutionsController, TasksController, OpenApiController, WebhooksController, TriggerDeliveriesController, PipelinesSyncController, AccountsController, ClustersController, QueueDashboardController],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: ErrorFilter },

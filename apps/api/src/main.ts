@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { InputError } from '@gennaker/common';
+import { dashboardCookieAuth, httpTracingMiddleware, METRICS_REGISTRY, metricsHandler, OBSERVABILITY_SETTINGS, QUEUE_DASHBOARD_PATH, TRACING, webhookDeliveryMetrics, type MetricsRegistry, type ObservabilitySettings, type Tracing } from '@gennaker/observability';
+import { Logger } from 'nestjs-pino';
 import { json, raw, type NextFunction, type Request, type Response } from 'express';
 import { ApiModule } from './app.module';
 import { toErrorResponse } from './http/error.filter';
@@ -21,8 +23,17 @@ function refuseBom(_req: Request, _res: Response, buf: Buffer): void {
 
 /** Starts the API: REST under /api/v1, server-sent events, webhooks. Never runs a stage. */
 export async function bootstrap(port = Number(process.env['GENNAKER_API_PORT'] ?? 8084)): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule, { bodyParser: false, logger: ['error', 'warn', 'log'] });
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule, { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // Operations (issue 9): traces, Prometheus metrics (outside the API's auth: GENNAKER_METRICS_TOKEN
+  // guards it when set), webhook delivery counts, and the queue dashboard's cookie.
+  const tracing = app.get<Tracing | null>(TRACING);
+  if (tracing) app.use(httpTracingMiddleware(tracing));
+  const registry = app.get<MetricsRegistry>(METRICS_REGISTRY);
+  app.use('/metrics', metricsHandler(registry, app.get<ObservabilitySettings>(OBSERVABILITY_SETTINGS).metricsToken));
+  app.use('/webhooks', webhookDeliveryMetrics(registry));
+  app.use(QUEUE_DASHBOARD_PATH, dashboardCookieAuth);
   // Any content type is read as JSON (curl -d sends form encoding); validation then says what is wrong.
   // Webhooks are verified on the exact bytes received, so they stay raw here.
   app.use('/webhooks', raw({ limit: '5mb', type: () => true }), bodyErrors);

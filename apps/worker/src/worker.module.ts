@@ -1,6 +1,7 @@
+import { ObservabilityModule } from '@gennaker/observability';
 import { platformModules } from '@gennaker/platform';
 import { Module } from '@nestjs/common';
 
 /** The engine: queue processors, task runners, housekeeping. Add processes to scale out. */
-@Module({ imports: [...(platformModules({ worker: true }) ?? [])] })
+@Module({ imports: [...(platformModules({ worker: true }) ?? []), ObservabilityModule.forRoot({ role: 'worker' })] })
 export class WorkerModule {}

@@ -29,6 +29,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OutboxDispatcher } from './dispatcher.service';
 import { EventBus } from './event-bus.service';
+import { hookMessageFields, notifyCommitted } from './runtime-hooks';
 import {
   DATA_SOURCE,
   EXECUTION_REPOSITORY,
@@ -179,6 +180,7 @@ export class EngineService {
     });
     if (!committed) return null;
     await this.afterCommit(committed.stored, committed.events);
+    notifyCommitted(committed.execution, committed.events);
     if (committed.dropped.length > 0) void this.dispatcher.remove(committed.dropped);
     if (committed.events.some((e) => e.kind === 'execution' && e.status === 'CANCELED')) {
       void this.events.publishCancel(committed.execution.id);
@@ -304,7 +306,8 @@ export class EngineService {
       executionId: o.message.executionId ?? executionId,
       type: o.message.type,
       queue: o.queue ?? 'engine',
-      payload: o.message as unknown as Record<string, unknown>,
+      // Hook fields (a trace context) ride along in the payload; handlers ignore what they do not know.
+      payload: { ...(o.message as unknown as Record<string, unknown>), ...hookMessageFields() },
       deliverAt: Date.now() + (o.delayMs ?? 0),
       dedupeKey: o.dedupeKey ?? null,
     };

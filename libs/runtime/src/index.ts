@@ -1,4 +1,5 @@
 export * from './tokens';
+export * from './execution-authorizer';
 export * from './settings';
 export * from './queues';
 export * from './redis.util';
@@ -9,3 +10,4 @@ export * from './task-runner.service';
 export * from './execution.service';
 export * from './maintenance.service';
 export * from './runtime.module';
+export { addRuntimeHooks, type RuntimeHooks } from './runtime-hooks';

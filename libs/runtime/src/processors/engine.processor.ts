@@ -3,6 +3,7 @@ import { Inject } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { EngineService } from '../engine.service';
 import type { EngineJobData } from '../queues';
+import { runJobWithHooks } from '../runtime-hooks';
 import { readRuntimeSettings } from '../settings';
 import { TaskRunner } from '../task-runner.service';
 
@@ -43,7 +44,7 @@ export class EngineProcessor extends WorkerHost {
     super();
   }
   process(job: Job<EngineJobData>): Promise<void> {
-    return processEngineJob(this.engine, this.tasks, job);
+    return runJobWithHooks(job, () => processEngineJob(this.engine, this.tasks, job));
   }
 }
 
@@ -53,7 +54,7 @@ export class TasksProcessor extends WorkerHost {
     super();
   }
   process(job: Job<EngineJobData>): Promise<void> {
-    return processEngineJob(this.engine, this.tasks, job);
+    return runJobWithHooks(job, () => processEngineJob(this.engine, this.tasks, job));
   }
 }
 
@@ -63,7 +64,7 @@ export class CloudProcessor extends WorkerHost {
     super();
   }
   process(job: Job<EngineJobData>): Promise<void> {
-    return processEngineJob(this.engine, this.tasks, job);
+    return runJobWithHooks(job, () => processEngineJob(this.engine, this.tasks, job));
   }
 }
 
@@ -73,6 +74,6 @@ export class CanaryProcessor extends WorkerHost {
     super();
   }
   process(job: Job<EngineJobData>): Promise<void> {
-    return processEngineJob(this.engine, this.tasks, job);
+    return runJobWithHooks(job, () => processEngineJob(this.engine, this.tasks, job));
   }
 }
