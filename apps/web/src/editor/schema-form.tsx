@@ -5,7 +5,9 @@ type JsonSchema = Record<string, unknown>;
 const asSchema = (v: unknown): JsonSchema => (v && typeof v === 'object' && !Array.isArray(v) ? (v as JsonSchema) : {});
 
 /** The kind of input a property schema gets. */
-export type FieldKind = 'enum' | 'boolean' | 'number' | 'string' | 'number-or-string' | 'string-list' | 'value-list' | 'json';
+export type FieldKind = 'enum' | 'boolean' | 'number' | 'string' | 'number-or-string' | 'string-list' | 'value-list' | 'object' | 'json';
+
+const SCALAR_KINDS: ReadonlySet<FieldKind> = new Set(['enum', 'boolean', 'number', 'string', 'number-or-string']);
 
 export function fieldKind(schema: JsonSchema): FieldKind {
   if (Array.isArray(schema['enum'])) return 'enum';
@@ -19,6 +21,11 @@ export function fieldKind(schema: JsonSchema): FieldKind {
     if (t === 'boolean') return 'boolean';
     if (t === 'number' || t === 'integer') return 'number';
     if (t === 'string') return 'string';
+    if (t === 'object') {
+      // A small object of scalars (capacity {min, max, desired}) gets one input per property.
+      const props = Object.values(asSchema(schema['properties']));
+      if (props.length > 0 && props.length <= 6 && props.every((p) => SCALAR_KINDS.has(fieldKind(asSchema(p))))) return 'object';
+    }
     if (t === 'array') {
       const items = asSchema(schema['items']);
       if (items['type'] === 'string') return 'string-list';
@@ -197,6 +204,37 @@ export function SchemaField({ name, schema, value, onChange, idPrefix, required,
         />
       );
       break;
+    case 'object': {
+      const obj = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+      return (
+        <fieldset className="inline-group nested-object" disabled={disabled} aria-describedby={help}>
+          <legend>
+            {title}
+            {required && <span aria-hidden="true"> *</span>}
+          </legend>
+          {description && (
+            <p id={help} className="muted small">
+              {description}
+            </p>
+          )}
+          {Object.entries(asSchema(schema['properties'])).map(([k, p]) => (
+            <SchemaField
+              key={k}
+              name={k}
+              schema={{ ...asSchema(p), description: undefined }}
+              value={obj[k]}
+              idPrefix={id}
+              label={`${title}: ${humanize(k).toLowerCase()}`}
+              onChange={(v) => {
+                const next: Record<string, unknown> = { ...obj, [k]: v };
+                if (v === undefined) delete next[k];
+                onChange(Object.keys(next).length > 0 ? next : undefined);
+              }}
+            />
+          ))}
+        </fieldset>
+      );
+    }
     case 'json':
       input = <JsonField id={id} value={value} onChange={onChange} disabled={disabled} describedBy={help} />;
       break;
@@ -214,7 +252,10 @@ export function SchemaField({ name, schema, value, onChange, idPrefix, required,
   );
 }
 
-/** Inputs for every property of an object schema (a stage type's context schema), minus `skip`. */
+/**
+ * Inputs for every property of an object schema (a stage type's context schema), minus `skip`;
+ * the `advanced` ones (aliases, rarely set keys) folded under "More settings".
+ */
 export function SchemaForm({
   schema,
   value,
@@ -222,6 +263,7 @@ export function SchemaForm({
   idPrefix,
   disabled,
   skip = [],
+  advanced = [],
 }: {
   schema: JsonSchema;
   value: Record<string, unknown>;
@@ -229,16 +271,25 @@ export function SchemaForm({
   idPrefix: string;
   disabled?: boolean;
   skip?: readonly string[];
+  advanced?: readonly string[];
 }) {
   const props = asSchema(schema['properties']);
   const required = new Set(Array.isArray(schema['required']) ? (schema['required'] as string[]) : []);
   const names = Object.keys(props).filter((k) => !skip.includes(k));
   if (names.length === 0) return null;
+  const field = (k: string) => (
+    <SchemaField key={k} name={k} schema={asSchema(props[k])} value={value[k]} required={required.has(k)} disabled={disabled} idPrefix={idPrefix} onChange={(v) => onChange({ [k]: v })} />
+  );
+  const more = names.filter((k) => advanced.includes(k));
   return (
     <>
-      {names.map((k) => (
-        <SchemaField key={k} name={k} schema={asSchema(props[k])} value={value[k]} required={required.has(k)} disabled={disabled} idPrefix={idPrefix} onChange={(v) => onChange({ [k]: v })} />
-      ))}
+      {names.filter((k) => !advanced.includes(k)).map(field)}
+      {more.length > 0 && (
+        <details className="more" open={more.some((k) => value[k] !== undefined)}>
+          <summary>More settings ({more.length})</summary>
+          {more.map(field)}
+        </details>
+      )}
     </>
   );
 }

@@ -30,7 +30,9 @@ export function StageForm({ stage, stages, stageType, onChange, disabled }: { st
   const idp = `stage-${stage.refId}`;
   const parents = (stage.requisiteStageRefIds ?? []).map(String);
   const schema = (stageType?.contextSchema ?? {}) as Record<string, unknown>;
-  const tuned = TUNED[stage.type];
+  const schemaProps = (schema['properties'] as Record<string, unknown> | undefined) ?? {};
+  // Every stage that acts on a cluster (resize, enable, disable, destroy, rollback, findImage...) shares one form for where it acts.
+  const tuned = TUNED[stage.type] ?? (schemaProps['cluster'] && schemaProps['credentials'] ? CLUSTER_TARGET : undefined);
   const tunedKeys = tuned?.keys ?? [];
   const schemaKeys = Object.keys((schema['properties'] as Record<string, unknown> | undefined) ?? {});
   const other = Object.keys(stage).filter((k) => !COMMON.has(k) && !tunedKeys.includes(k) && !schemaKeys.includes(k));
@@ -71,7 +73,7 @@ export function StageForm({ stage, stages, stageType, onChange, disabled }: { st
           })}
       </fieldset>
       {tuned && <tuned.Form stage={stage} onChange={onChange} idp={idp} schema={schema} />}
-      <SchemaForm schema={schema} value={stage} onChange={onChange} idPrefix={idp} disabled={disabled} skip={[...tunedKeys, ...COMMON]} />
+      <SchemaForm schema={schema} value={stage} onChange={onChange} idPrefix={idp} disabled={disabled} skip={[...tunedKeys, ...COMMON]} advanced={ADVANCED} />
       {other.length > 0 && (
         <SchemaField
           name="other"
@@ -343,6 +345,92 @@ function DeployForm({ stage, onChange, idp }: TunedProps) {
     </fieldset>
   );
 }
+
+/** Aliases and keys few set (Spinnaker compatibility): folded away in the generated forms. */
+const ADVANCED = ['account', 'region', 'cloudProviderType', 'moniker', 'interestingHealthProviderNames', 'namespaces', 'asgName', 'provider'];
+
+const TARGETS: Array<[string, string]> = [
+  ['current_asg_dynamic', 'the newest server group'],
+  ['ancestor_asg_dynamic', 'the one before the newest'],
+  ['oldest_asg_dynamic', 'the oldest server group'],
+  ['largest_asg_dynamic', 'the largest server group'],
+];
+
+/** Where a cluster stage acts: account, regions, cluster, and which server group of it. */
+function ClusterTargetForm({ stage, onChange, idp, schema }: TunedProps) {
+  const accounts = useAccounts();
+  const props = (schema['properties'] as Record<string, unknown> | undefined) ?? {};
+  const accountName = str(stage['credentials'] ?? stage['account']);
+  const account = accounts.data?.find((a) => a.name === accountName);
+  const regions = Array.isArray(stage['regions']) ? (stage['regions'] as string[]) : typeof stage['region'] === 'string' ? [stage['region']] : [];
+  const byName = typeof stage['serverGroupName'] === 'string';
+  return (
+    <>
+      <div className="grid2">
+        <div className="field">
+          <label htmlFor={`${idp}-credentials`}>Account</label>
+          {accounts.data ? (
+            <select
+              id={`${idp}-credentials`}
+              value={accountName}
+              onChange={(e) => onChange({ credentials: e.target.value || undefined, account: undefined, cloudProvider: accounts.data?.find((a) => a.name === e.target.value)?.provider })}
+            >
+              <option value="">(choose)</option>
+              {accounts.data.map((a) => (
+                <option key={a.name} value={a.name}>
+                  {a.name} ({a.provider})
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input id={`${idp}-credentials`} value={accountName} onChange={(e) => onChange({ credentials: e.target.value || undefined })} />
+          )}
+        </div>
+        <div className="field">
+          <label htmlFor={`${idp}-cluster`}>Cluster</label>
+          <input id={`${idp}-cluster`} className="mono" placeholder="app-stack-detail" value={str(stage['cluster'])} onChange={(e) => onChange({ cluster: e.target.value || undefined })} />
+        </div>
+      </div>
+      <fieldset className="inline-group">
+        <legend>Regions</legend>
+        {(account?.regions ?? regions).map((r) => (
+          <label key={r} className="check">
+            <input
+              type="checkbox"
+              checked={regions.includes(r)}
+              onChange={(e) => onChange({ regions: e.target.checked ? [...regions, r] : regions.filter((x) => x !== r), region: undefined })}
+            />
+            {r}
+          </label>
+        ))}
+        {!account && regions.length === 0 && <span className="muted small">Choose an account first.</span>}
+      </fieldset>
+      {(props['target'] || props['serverGroupName']) && (
+        <div className="grid2">
+          <div className="field">
+            <label htmlFor={`${idp}-target`}>Server group</label>
+            <select
+              id={`${idp}-target`}
+              value={byName ? '@name' : str(stage['target']) || (props['target'] ? 'current_asg_dynamic' : '@name')}
+              onChange={(e) => onChange(e.target.value === '@name' ? { target: undefined, serverGroupName: str(stage['serverGroupName']) } : { target: e.target.value, serverGroupName: undefined })}
+            >
+              {props['target'] ? TARGETS.map(([v, l]) => <option key={v} value={v}>{l}</option>) : null}
+              {props['serverGroupName'] ? <option value="@name">by name</option> : null}
+            </select>
+          </div>
+          {byName && (
+            <div className="field">
+              <label htmlFor={`${idp}-sgname`}>Server group name</label>
+              <input id={`${idp}-sgname`} className="mono" placeholder="app-stack-v003" value={str(stage['serverGroupName'])} onChange={(e) => onChange({ serverGroupName: e.target.value })} />
+            </div>
+          )}
+        </div>
+      )}
+    </>
+  );
+}
+
+const CLUSTER_TARGET = { keys: ['credentials', 'account', 'cloudProvider', 'regions', 'region', 'cluster', 'target', 'serverGroupName'], Form: ClusterTargetForm };
 
 const TUNED: Record<string, { keys: string[]; Form: (p: TunedProps) => React.ReactNode }> = {
   wait: { keys: ['waitTime'], Form: WaitForm },
