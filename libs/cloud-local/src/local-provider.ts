@@ -40,6 +40,11 @@ export interface LocalProviderOptions {
   healthIntervalMs?: number;
   drainTimeoutMs?: number;
   stopInstancesOnShutdown?: boolean;
+  /**
+   * How long instances outlive a host that died without a clean shutdown before the orphan reaper
+   * stops them (default 60 s; 0 never). A restarted or another worker adopts them within it.
+   */
+  orphanGraceMs?: number;
   log?: { log(m: string): void; warn(m: string): void; error(m: string): void };
 }
 
@@ -94,6 +99,7 @@ export class LocalProvider implements CloudProvider {
       healthIntervalMs: this.o.healthIntervalMs ?? 1000,
       drainTimeoutMs: this.o.drainTimeoutMs ?? 10_000,
       stopInstancesOnShutdown: this.o.stopInstancesOnShutdown ?? true,
+      orphanGraceMs: this.o.orphanGraceMs ?? 60_000,
       log: this.o.log ?? console,
     });
     this.host.start();

@@ -21,12 +21,21 @@ function instanceProcesses(): string[] {
     .filter((l) => l.includes(join(dataDir, 'images')));
 }
 
+/** Instances and the orphan reaper: everything started with this test's data directory. */
+function ourProcesses(): string[] {
+  return execFileSync('ps', ['-eo', 'pid=,args='])
+    .toString()
+    .split('\n')
+    .filter((l) => l.includes(dataDir));
+}
+
 const isHost = (w: ProcessHandle): boolean => w.output.join('').includes('is the local host');
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'gk-failover-'));
   lbPort = await freePort();
-  stack = await Stack.start({ workers: 2, env: { GENNAKER_DATA_DIR: dataDir } });
+  // Instances outlive a dead host for 8 s: enough for another worker to adopt them.
+  stack = await Stack.start({ workers: 2, env: { GENNAKER_DATA_DIR: dataDir, GENNAKER_LOCAL_ORPHAN_GRACE_MS: '8000' } });
   db = new Client({ connectionString: stack.databaseUrl });
   await db.connect();
   expect((await stack.client.post('/api/v1/applications', { name: 'hello' })).status).toBe(201);
@@ -35,7 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await db?.end();
   await stack?.stop();
-  await waitFor(() => instanceProcesses().length === 0, { timeoutMs: 15_000, message: () => `no instance processes, found:\n${instanceProcesses().join('\n')}` });
+  await waitFor(() => instanceProcesses().length === 0 && ourProcesses().length === 0, { timeoutMs: 15_000, message: () => `no processes left, found:\n${ourProcesses().join('\n')}` });
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -70,4 +79,19 @@ describe('local host failover', () => {
     expect((await db.query(`SELECT pid FROM local_instances ORDER BY pid`)).rows.map((x) => x.pid)).toEqual(pids);
     expect(instanceProcesses()).toHaveLength(2);
   });
+
+  it('when the last worker dies and none comes back, the orphan reaper stops the instances after the grace period', async () => {
+    expect(instanceProcesses()).toHaveLength(2);
+    for (const w of stack.liveWorkers()) await stack.kill(w, 'SIGKILL');
+    const killedAt = Date.now();
+    // a dead worker stops nothing itself: they run on (a restarted worker would adopt them)...
+    expect(instanceProcesses()).toHaveLength(2);
+    // ...until the grace period is over; then they, and the reaper itself, are gone
+    await waitFor(() => ourProcesses().length === 0, { timeoutMs: 30_000, intervalMs: 200, message: () => ourProcesses().join('\n') });
+    const reapedMs = Date.now() - killedAt;
+    console.log(`orphan reaper: instances of a dead host stopped ${reapedMs} ms after it died (grace 8000 ms)`);
+    // not before the grace period (counted from the last heartbeat, a tick before the kill)
+    expect(reapedMs).toBeGreaterThanOrEqual(7000);
+  });
 });
+

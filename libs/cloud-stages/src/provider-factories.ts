@@ -28,6 +28,7 @@ export const PROVIDER_FACTORIES: Record<ProviderType, ProviderFactory | undefine
       role: ctx.role,
       bindHost: ctx.settings.bindHost,
       stopInstancesOnShutdown: !ctx.settings.keepInstancesOnShutdown,
+      orphanGraceMs: ctx.settings.orphanGraceMs,
       log: ctx.log,
     }),
   aws: (entries, ctx) => createAwsProvider(entries, { logger: ctx.log }),

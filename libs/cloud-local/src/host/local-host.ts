@@ -15,6 +15,7 @@ import { afterHealthCheck, CRASH_LOOP_AFTER, planScale, restartDelayMs, STABLE_A
 import { LoadBalancerServer } from './load-balancer';
 import { MetricsRecorder } from './metrics-recorder';
 import { freePort, isAlive, killGroup, scanInstanceProcesses, startToken } from './process.util';
+import { OrphanReaper } from './reaper';
 
 export interface LocalHostOptions {
   dataDir: string;
@@ -27,6 +28,8 @@ export interface LocalHostOptions {
   drainTimeoutMs: number;
   /** Stop instances on a clean shutdown (default); else leave them for the next host to adopt. */
   stopInstancesOnShutdown: boolean;
+  /** How long instances outlive a host that died without a clean shutdown (0: forever). */
+  orphanGraceMs: number;
   log: { log(m: string): void; warn(m: string): void; error(m: string): void };
 }
 
@@ -75,11 +78,22 @@ export class LocalHost {
   private readonly listenRetryAt = new Map<string, number>();
   private lastFlush = 0;
   private lastPrune = 0;
+  private readonly reaper: OrphanReaper | null;
 
   constructor(
     private readonly repo: LocalStateRepository,
     private readonly o: LocalHostOptions,
-  ) {}
+  ) {
+    this.reaper = o.orphanGraceMs > 0 ? new OrphanReaper(o.dataDir, o.hostKey, o.orphanGraceMs) : null;
+  }
+
+  private beat(): void {
+    try {
+      this.reaper?.beat([...this.supervised.values()].filter((s) => s.exit === null).map((s) => s.pid));
+    } catch (err) {
+      this.o.log.warn(`local provider: heartbeat failed: ${errorMessage(err)}`);
+    }
+  }
 
   get isHost(): boolean {
     return this.runner !== null;
@@ -102,6 +116,8 @@ export class LocalHost {
         this.runner = runner;
         this.o.log.log(`local provider: this process (${process.pid}) is the local host`);
         await this.adopt();
+        this.reaper?.ensure();
+        this.beat();
         this.scheduleTick(0);
         return;
       }
@@ -159,6 +175,7 @@ export class LocalHost {
     try {
       await this.runner.query('SELECT 1');
       await this.reconcile();
+      this.beat();
       const now = Date.now();
       if (now - this.lastFlush >= 1000) {
         this.lastFlush = now;
@@ -496,6 +513,8 @@ export class LocalHost {
     this.balancers.clear();
     await this.metrics.flush(this.repo, true).catch(() => undefined);
     if (options.stopInstances ?? this.o.stopInstancesOnShutdown) await this.stopAllInstances();
+    // Clean stop: nothing for the reaper to do (instances left running on purpose are the next host's).
+    this.reaper?.stop();
     await this.runner.query('SELECT pg_advisory_unlock($1)', [HOST_LOCK]).catch(() => undefined);
     await this.runner.release().catch(() => undefined);
     this.runner = null;
