@@ -258,5 +258,38 @@ describe('acceptance', () => {
     expect(bad.status).toBe('TERMINAL');
     expect(bad.stages[0].error.details).toEqual([{ pointer: '/credentials', message: 'no account named "prod"' }]);
   });
+
+  it('two executions never change one cluster at once: the second waits for the lock, visibly, then deploys', async () => {
+    const make = async (name: string, delay: number) => {
+      const doc = JSON.parse(readFileSync(join(ROOT, 'examples/pipelines/hello-deploy.json'), 'utf8'));
+      doc.name = name;
+      doc.stages[1].clusters[0].localLoadBalancers = { 'hello-demo': { port: lbPort } };
+      doc.stages[1].clusters[0].delayBeforeDisableSec = delay;
+      const r = await api().post('/api/v1/pipelines', doc);
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      return r.body.id as string;
+    };
+    const [pa, pb] = [await make('lock a', 3), await make('lock b', 0)];
+    const a = await run(pa, { version: 'v1' });
+    await waitFor(async () => (await api().get(`/api/v1/executions/${a}`)).body.stages.some((s: any) => s.type === 'createServerGroup' && s.context.serverGroupName), { timeoutMs: 60_000 });
+    const b = await run(pb, { version: 'v2' });
+    const waiting = await waitFor(
+      async () => {
+        const e = (await api().get(`/api/v1/executions/${b}`)).body;
+        return e.stages.find((s: any) => s.type === 'createServerGroup' && s.context.waitingForClusterLock)?.context.waitingForClusterLock;
+      },
+      { timeoutMs: 30_000, message: 'B to wait for the cluster lock' },
+    );
+    expect(waiting).toMatchObject({ holder: a, key: 'local/local/hello-demo' });
+    const ea = await until(a, ['SUCCEEDED', 'TERMINAL']);
+    const eb = await until(b, ['SUCCEEDED', 'TERMINAL']);
+    expect([ea.status, eb.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    const ga = ea.stages.find((s: any) => s.type === 'createServerGroup');
+    const gb = eb.stages.find((s: any) => s.type === 'createServerGroup');
+    // B chose its name only after A was done with the cluster
+    expect(Number(gb.context.serverGroupName.slice(-3))).toBe(Number(ga.context.serverGroupName.slice(-3)) + 1);
+    expect(Date.parse(gb.tasks.find((t: any) => t.name === 'determineServerGroupName').startTime)).toBeGreaterThanOrEqual(Date.parse(ea.stages.find((s: any) => s.type === 'releaseClusterLock').endTime));
+    expect((await cluster()).serverGroups.filter((g: any) => g.enabled).map((g: any) => g.name)).toEqual([gb.context.serverGroupName]);
+  });
 });
 
