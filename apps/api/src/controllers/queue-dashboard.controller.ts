@@ -1,7 +1,10 @@
 import { GennakerError } from '@gennaker/common';
 import { DASHBOARD_COOKIE, QUEUE_DASHBOARD_PATH, queueDashboard } from '@gennaker/observability';
+import { NOTIFICATIONS_QUEUE } from '@gennaker/notifications';
 import { OutboxDispatcher } from '@gennaker/runtime';
-import { All, Controller, Inject, Next, Req, Res } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bullmq';
+import { All, Controller, Inject, Next, Optional, Req, Res } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import type { NextFunction, Request, Response } from 'express';
 
 /**
@@ -13,8 +16,8 @@ import type { NextFunction, Request, Response } from 'express';
 export class QueueDashboardController {
   private readonly dashboard: ReturnType<typeof queueDashboard>;
 
-  constructor(@Inject(OutboxDispatcher) dispatcher: OutboxDispatcher) {
-    this.dashboard = queueDashboard(dispatcher.allQueues(), QUEUE_DASHBOARD_PATH);
+  constructor(@Inject(OutboxDispatcher) dispatcher: OutboxDispatcher, @Optional() @Inject(getQueueToken(NOTIFICATIONS_QUEUE)) notifications: Queue | null) {
+    this.dashboard = queueDashboard([...dispatcher.allQueues(), ...(notifications ? [notifications] : [])], QUEUE_DASHBOARD_PATH);
   }
 
   @All(['admin/queues', 'admin/queues/*path'])

@@ -1,0 +1,2 @@
+export * from './notification-plan.util';
+export * from './notification-payloads.util';
