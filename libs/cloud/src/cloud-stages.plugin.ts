@@ -3,6 +3,7 @@ import type { CloudDeps } from './cloud-deps';
 import { disableClusterStage, scaleDownClusterStage, shrinkClusterStage } from './stages/cluster.stages';
 import { createServerGroupStage, deployStage, releaseClusterLockStage, rollbackFailedDeployStage, rollingRedBlackStepStage } from './stages/deploy.stage';
 import { bakeStage, findImageStage } from './stages/image.stages';
+import { watchAlarmsStage } from './stages/watch-alarms.stage';
 import {
   destroyServerGroupStage,
   disableServerGroupStage,
@@ -20,6 +21,7 @@ import { findImageFromClusterTask } from './tasks/find-image.task';
 import { rollbackFailedDeployTask } from './tasks/rollback-failed-deploy.task';
 import { determineRollbackTargetsTask, disableRolledBackTask, restoreServerGroupsTask, waitForRestoredUpTask } from './tasks/rollback.task';
 import { rollingResizeTask, rollingWeightsTask } from './tasks/rolling.task';
+import { watchAlarmsTask } from './tasks/watch-alarms.task';
 import {
   destroyServerGroupTask,
   determineTargetServerGroupsTask,
@@ -55,6 +57,7 @@ export function cloudStagesPlugin(deps: CloudDeps): StagePlugin {
       destroyServerGroupStage,
       rollbackClusterStage,
       rollbackServerGroupStage,
+      watchAlarmsStage,
     ],
     tasks: [
       createBakeTask(deps),
@@ -69,6 +72,7 @@ export function cloudStagesPlugin(deps: CloudDeps): StagePlugin {
       rollingResizeTask(deps),
       rollingWeightsTask(deps),
       rollbackFailedDeployTask(deps),
+      watchAlarmsTask(deps),
       disableClusterTask(deps),
       scaleDownClusterTask(deps),
       shrinkClusterTask(deps),

@@ -5,6 +5,7 @@ import { clusterName, validateNameParts } from './frigga.util';
 import type { Capacity, ImageRef, ServerGroupSpec } from './provider.port';
 import { accountOf, regionsOf, stringList } from './stage-context.util';
 import { STRATEGIES, strategyOptions } from './strategy.util';
+import { alarmOptionsErrors } from './stages/watch-alarms.stage';
 
 /** Keys of a deploy cluster that map onto ServerGroupSpec fields; everything else goes to `extra`. */
 const MAPPED_KEYS = new Set([
@@ -14,7 +15,7 @@ const MAPPED_KEYS = new Set([
   // strategy and pipeline-only keys, not for the cloud
   'strategy', 'maxRemainingAsgs', 'scaleDown', 'delayBeforeDisableSec', 'delayBeforeScaleDownSec', 'rollback',
   'targetHealthyDeployPercentage', 'targetPercentages', 'delayBetweenStepsSec', 'judgmentBetweenSteps', 'useSourceCapacity',
-  'preferSourceCapacity', 'cloudProvider', 'provider', 'moniker', 'region',
+  'preferSourceCapacity', 'cloudProvider', 'provider', 'moniker', 'region', 'alarms', 'alarmWatchSeconds',
 ]);
 
 /** Validate-time checks of one deploy cluster; pointers relative to the cluster. */
@@ -42,6 +43,7 @@ export function deployClusterErrors(cluster: unknown): ErrorDetail[] {
       else throw err;
     }
   }
+  errors.push(...alarmOptionsErrors(cluster));
   for (const key of ['loadBalancers', 'targetGroups', 'securityGroups']) {
     const v = cluster[key];
     if (v !== undefined && v !== null && (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))) errors.push({ pointer: `/${key}`, message: 'must be a list of names' });

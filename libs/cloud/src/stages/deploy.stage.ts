@@ -4,6 +4,7 @@ import { deployClusterErrors, clusterNameOf } from '../deploy-spec.util';
 import { accountOf, lockKey, regionsOf } from '../stage-context.util';
 import { strategyOptions, strategySteps, type StrategyStep } from '../strategy.util';
 import { releaseLockStage } from './lock-plan.util';
+import { withAlarmWatch } from './watch-alarms.stage';
 import { capacitySchema, countOrExpr } from './schema.util';
 
 const clusterItemSchema = {
@@ -32,6 +33,8 @@ const clusterItemSchema = {
     delayBetweenStepsSec: countOrExpr('Rolling red/black: pause between steps.'),
     judgmentBetweenSteps: { type: 'boolean', description: 'Rolling red/black: a manual judgment before each step after the first.' },
     rollback: { type: 'object', properties: { onFailure: { type: 'boolean', description: 'Destroy the new group when the deploy fails.' } } },
+    alarms: { type: 'array', items: { type: 'string' }, description: 'Alarms (AWS: CloudWatch) watched once the new group serves; one in ALARM rolls the deploy back.' },
+    alarmWatchSeconds: countOrExpr('How long to watch the alarms (default 300).'),
     loadBalancers: { type: 'array', items: { type: 'string' } },
     targetGroups: { type: 'array', items: { type: 'string' } },
     securityGroups: { type: 'array', items: { type: 'string' } },
@@ -178,7 +181,7 @@ export const createServerGroupStage: StageDefinition = {
   description: 'One cluster of a deploy in one region, with its strategy.',
   internal: true,
   taskTypes: ['acquireClusterLock', 'determineServerGroupName', 'createServerGroup', 'waitForUpInstances'],
-  syntheticStageTypes: ['wait', 'manualJudgment', 'rollingRedBlackStep', 'disableCluster', 'scaleDownCluster', 'shrinkCluster', 'releaseClusterLock', 'rollbackFailedDeploy'],
+  syntheticStageTypes: ['wait', 'manualJudgment', 'rollingRedBlackStep', 'disableCluster', 'scaleDownCluster', 'shrinkCluster', 'watchAlarms', 'releaseClusterLock', 'rollbackFailedDeploy'],
   plan: ({ stage }) => {
     const ctx = stage.context;
     let steps: StrategyStep[] = [];
@@ -198,7 +201,7 @@ export const createServerGroupStage: StageDefinition = {
         { name: 'createServerGroup', type: 'createServerGroup' },
         { name: 'waitForUpInstances', type: 'waitForUpInstances' },
       ],
-      after: [...steps.map((s) => stepStage(s, base, pct)), releaseLockStage(base)],
+      after: [...withAlarmWatch(steps.map((s) => stepStage(s, base, pct)), ctx, base), releaseLockStage(base)],
     };
   },
   onFailure: ({ stage }) => {
