@@ -5,8 +5,9 @@ import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeImagesCommand } from '@aws-sdk/client-ec2';
 import { TransientError } from '@gennaker/common';
 import { HttpResponse, type HttpRequest } from '@smithy/core/protocols';
+import { DefaultRateLimiter } from '@smithy/core/retry';
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseAwsAccounts } from './aws-account.util';
 import { AwsClientFactory } from './aws-client.factory';
 import { createAwsProvider } from './aws.provider';
@@ -52,6 +53,26 @@ let fake: FakeAws;
 let lines: string[];
 const logger = { debug: (m: string) => lines.push(m), log: (m: string) => lines.push(m), warn: (m: string) => lines.push(m) };
 
+// After throttling, the SDK's adaptive limiter really slows down (to 0.5 calls/s at worst),
+// measuring time with its own clock: give it a virtual clock that its sleeps advance, so the
+// spec is fast and can tell how long the limiter made calls wait.
+type LimiterClock = { getCurrentTimeInSeconds: () => number };
+const limiterProto = DefaultRateLimiter.prototype as unknown as LimiterClock;
+const realClock = limiterProto.getCurrentTimeInSeconds;
+const realSleep = DefaultRateLimiter.setTimeoutFn;
+let virtualSeconds = 1_000_000;
+beforeAll(() => {
+  limiterProto.getCurrentTimeInSeconds = () => virtualSeconds;
+  DefaultRateLimiter.setTimeoutFn = ((fn: () => void, ms: number) => {
+    virtualSeconds += ms / 1000;
+    return setTimeout(fn, 0);
+  }) as typeof DefaultRateLimiter.setTimeoutFn;
+});
+afterAll(() => {
+  limiterProto.getCurrentTimeInSeconds = realClock;
+  DefaultRateLimiter.setTimeoutFn = realSleep;
+});
+
 beforeEach(() => {
   fake = new FakeAws();
   lines = [];
@@ -74,11 +95,14 @@ describe('adaptive retry on throttling', () => {
     const f = factory([{ name: 'test', regions: ['us-east-1'] }]);
     fake.answers['DescribeAutoScalingGroups'] = [[400, ASG_THROTTLED], [400, ASG_THROTTLED], [400, ASG_THROTTLED], [200, ASG_OK]];
     const { autoScaling } = f.clients('test', 'us-east-1');
+    const before = virtualSeconds;
     const out = await autoScaling.send(new DescribeAutoScalingGroupsCommand({}));
     expect(out.AutoScalingGroups).toEqual([]);
     expect(fake.requests.map((r) => r.action)).toEqual(Array(4).fill('DescribeAutoScalingGroups'));
     expect(f.stats.summary()).toMatchObject({ calls: 1, attempts: 4, failed: 0, byOperation: { DescribeAutoScalingGroups: 1 } });
     expect(f.limiterStats()['test/us-east-1']?.throttled).toBe(3);
+    // The adaptive limiter engaged: the retries waited on it (virtual) seconds, not at full speed.
+    expect(virtualSeconds - before).toBeGreaterThan(1);
     expect(lines).toContain(lines.find((l) => /DescribeAutoScalingGroups test\/us-east-1 ok in \d+ ms after 4 attempts/.test(l)));
     f.destroy();
   });
