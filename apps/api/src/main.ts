@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { json, raw, type NextFunction, type Request, type Response } from 'express';
 import { ApiModule } from './app.module';
 import { toErrorResponse } from './http/error.filter';
+import { applySecurity } from './security/hardening';
 
 /** Body-parser errors happen before Nest's filters; answer them in the same error shape. */
 function bodyErrors(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
@@ -26,6 +27,8 @@ export async function bootstrap(port = Number(process.env['GENNAKER_API_PORT'] ?
   const app = await NestFactory.create<NestExpressApplication>(ApiModule, { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // Security headers, CORS for the UI's origin, small body limits on small endpoints (issue 8).
+  applySecurity(app);
   // Operations (issue 9): traces, Prometheus metrics (outside the API's auth: GENNAKER_METRICS_TOKEN
   // guards it when set), webhook delivery counts, and the queue dashboard's cookie.
   const tracing = app.get<Tracing | null>(TRACING);

@@ -1,3 +1,4 @@
+import { AuthModule } from '@gennaker/auth';
 import { CLOUD_STAGES, CloudStagesModule } from '@gennaker/cloud-stages';
 import { ConfigsModule } from '@gennaker/configs';
 import { DATA_SOURCE, RuntimeModule } from '@gennaker/runtime';
@@ -18,5 +19,6 @@ export function platformModules(options: { worker: boolean }): DynamicModule['im
     }),
     ConfigsModule,
     TriggerRuntimeModule.forRoot({ worker: options.worker }),
+    AuthModule,
   ];
 }

@@ -24,6 +24,7 @@ import type { PipelineConfig } from '@gennaker/pipeline';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { EngineService } from './engine.service';
+import type { ExecutionAuthorizer } from './execution-authorizer';
 import { DATA_SOURCE, EXECUTION_REPOSITORY, PIPELINE_CONFIG_REPOSITORY } from './tokens';
 
 export interface StartPipelineRequest {
@@ -49,6 +50,8 @@ export interface OrchestrationRequest {
  */
 @Injectable()
 export class ExecutionService {
+  private authorizer: ExecutionAuthorizer | null = null;
+
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
     @Inject(EXECUTION_REPOSITORY) private readonly executions: ExecutionRepository,
@@ -57,6 +60,11 @@ export class ExecutionService {
     @Inject(EXECUTION_LAUNCHER) deferred: DeferredLauncher,
   ) {
     deferred.bind(this.launcher);
+  }
+
+  /** The security module's checks (who may start what, as whom); without one every start is allowed. */
+  useAuthorizer(authorizer: ExecutionAuthorizer): void {
+    this.authorizer = authorizer;
   }
 
   async startPipeline(pipelineId: string, request: StartPipelineRequest): Promise<Execution> {
@@ -82,6 +90,15 @@ export class ExecutionService {
       parameters,
       artifacts: request.artifacts ?? (request.trigger?.['artifacts'] as unknown[] | undefined) ?? [],
     };
+    const authentication = await this.authorizer?.authorizeStart({
+      type: 'PIPELINE',
+      application: row.application,
+      pipelineConfigId: row.id,
+      config: config as unknown as Record<string, unknown>,
+      trigger,
+      parentExecutionId: request.parentExecutionId,
+    });
+    if (authentication) trigger['authentication'] = authentication;
     const execution = createExecution({
       id: randomUUID(),
       type: 'PIPELINE',
@@ -110,6 +127,9 @@ export class ExecutionService {
       return [];
     });
     if (errors.length > 0) throw new InputError('invalid orchestration', errors);
+    const trigger: Record<string, unknown> = { type: 'manual', user: request.user ?? 'anonymous' };
+    const authentication = await this.authorizer?.authorizeStart({ type: 'ORCHESTRATION', application: request.application, pipelineConfigId: null, config: { stages: request.job }, trigger });
+    if (authentication) trigger['authentication'] = authentication;
     const execution = createExecution({
       id: randomUUID(),
       type: 'ORCHESTRATION',
@@ -125,7 +145,7 @@ export class ExecutionService {
         })),
       },
       pipelineConfigId: null,
-      trigger: { type: 'manual', user: request.user ?? 'anonymous' },
+      trigger,
       now: Date.now(),
       newId: randomUUID,
     });
@@ -136,6 +156,7 @@ export class ExecutionService {
   private async persistAndStart(execution: Execution, manager?: EntityManager): Promise<void> {
     const run = async (m: EntityManager) => {
       await this.executions.insert(m, execution);
+      await this.authorizer?.started?.(execution, m);
       return this.engine.send(m, [{ message: { type: 'StartExecution', executionId: execution.id } }]);
     };
     if (manager) {

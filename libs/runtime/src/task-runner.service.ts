@@ -13,6 +13,7 @@ import { ExecutionRepository, OutboxRepository } from '@gennaker/persistence';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { EngineService } from './engine.service';
 import { EventBus } from './event-bus.service';
+import type { ExecutionAuthorizer } from './execution-authorizer';
 import type { RuntimeSettings } from './settings';
 import { EXECUTION_REPOSITORY, OUTBOX_REPOSITORY, RUNTIME_SETTINGS } from './tokens';
 
@@ -30,6 +31,7 @@ export class TaskRunner implements OnModuleDestroy {
   /** In-flight task invocations by execution, aborted when the execution is canceled anywhere. */
   private readonly inFlight = new Map<string, Set<AbortController>>();
   private readonly unsubscribe: () => void;
+  private authorizer: ExecutionAuthorizer | null = null;
 
   constructor(
     @Inject(EngineService) private readonly engine: EngineService,
@@ -43,6 +45,11 @@ export class TaskRunner implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.unsubscribe();
+  }
+
+  /** Checked before each task acts (e.g. WRITE on the stage's account); a denial fails the stage. */
+  useAuthorizer(authorizer: ExecutionAuthorizer): void {
+    this.authorizer = authorizer;
   }
 
   abortExecution(executionId: string): void {
@@ -81,9 +88,11 @@ export class TaskRunner implements OnModuleDestroy {
       }
       outcome = { kind: 'timeout', result, timeoutMs: decision.timeoutMs };
     } else {
-      outcome = await this.invoke(impl, executionId, (signal) =>
-        impl.execute(taskInput(execution, decision.stage, decision.task, Date.now(), signal)),
-      );
+      const denied = (await this.authorizer?.authorizeTask?.(execution, decision.stage)) ?? null;
+      outcome =
+        denied !== null
+          ? { kind: 'error', error: new GennakerError('FORBIDDEN', denied), retryable: false, code: 'FORBIDDEN' }
+          : await this.invoke(impl, executionId, (signal) => impl.execute(taskInput(execution, decision.stage, decision.task, Date.now(), signal)));
     }
     await this.engine.apply(executionId, { outboxId, preloaded: execution }, ({ transition }) => transition.applyTaskOutcome(stageId, taskId, outcome));
   }

@@ -85,6 +85,8 @@ export class Stack {
       GENNAKER_REPAIR_INTERVAL_MS: '1000',
       GENNAKER_REPAIR_GRACE_MS: '3000',
       NODE_ENV: 'test',
+      // Test receivers listen on loopback, which the webhook stage's SSRF guard refuses by default.
+      GENNAKER_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,localhost,::1',
       ...this.extraEnv,
       ...extra,
     };

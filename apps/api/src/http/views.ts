@@ -1,3 +1,4 @@
+import { redactForApi } from '@gennaker/auth';
 import type { Execution, Stage } from '@gennaker/engine';
 import type { ExecutionSummary } from '@gennaker/persistence';
 
@@ -13,8 +14,9 @@ export function stageView(s: Stage) {
     requisiteStageRefIds: s.requisiteStageRefIds,
     parentStageId: s.parentStageId,
     syntheticStageOwner: s.syntheticStageOwner,
-    context: s.context,
-    outputs: s.outputs,
+    // Secrets (a webhook's Authorization header, passwords, tokens) never leave in contexts or outputs.
+    context: redactForApi(s.context),
+    outputs: redactForApi(s.outputs),
     startTime: iso(s.startTime),
     endTime: iso(s.endTime),
     tasks: s.tasks.map((t) => ({
@@ -25,7 +27,7 @@ export function stageView(s: Stage) {
       endTime: iso(t.endTime),
       ...(t.lastError ? { lastError: t.lastError, attempts: t.attempts } : {}),
     })),
-    ...(s.error ? { error: { ...s.error, time: iso(s.error.time) } } : {}),
+    ...(s.error ? { error: { ...redactForApi(s.error), time: iso(s.error.time) } } : {}),
     ...(s.lastModified ? { lastModified: { user: s.lastModified.user, time: iso(s.lastModified.time) } } : {}),
   };
 }
@@ -38,7 +40,7 @@ export function executionView(e: Execution) {
     pipelineId: e.pipelineConfigId,
     name: e.name,
     status: e.status,
-    trigger: e.trigger,
+    trigger: redactForApi(e.trigger),
     buildTime: iso(e.buildTime),
     startTime: iso(e.startTime),
     endTime: iso(e.endTime),
@@ -61,7 +63,7 @@ export function executionSummaryView(e: ExecutionSummary) {
     pipelineId: e.pipelineConfigId,
     name: e.name,
     status: e.status,
-    trigger: e.trigger,
+    trigger: redactForApi(e.trigger),
     buildTime: iso(e.buildTime),
     startTime: iso(e.startTime),
     endTime: iso(e.endTime),

@@ -3,8 +3,8 @@ import type { StageDefinition, TaskImplementation, TaskInput, TaskResult } from 
 import { JSONPath } from 'jsonpath-plus';
 import { httpRequest, redact, RETRYABLE_STATUS, type HttpResponse } from './http.util';
 
-/** Decides whether a URL may be called (the security settings add an SSRF guard here). */
-export type UrlGuard = (url: URL) => void;
+/** Decides whether a URL may be called (the security settings add an SSRF guard here); throws to refuse. */
+export type UrlGuard = (url: URL, pointer?: string) => void | Promise<void>;
 export const allowAllUrls: UrlGuard = () => undefined;
 
 export const webhookStage: StageDefinition = {
@@ -61,7 +61,7 @@ function headersOf(ctx: Record<string, unknown>, input: TaskInput): Record<strin
   return headers;
 }
 
-function parseUrl(raw: unknown, pointer: string, guard: UrlGuard): string {
+async function parseUrl(raw: unknown, pointer: string, guard: UrlGuard): Promise<string> {
   if (typeof raw !== 'string' || raw === '') throw new InputError(`${pointer.slice(1)} is required`, [{ pointer, message: 'must be an http(s) URL' }]);
   let url: URL;
   try {
@@ -72,7 +72,7 @@ function parseUrl(raw: unknown, pointer: string, guard: UrlGuard): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new InputError(`${pointer.slice(1)} must use http or https, not ${url.protocol}`, [{ pointer, message: 'must be an http(s) URL' }]);
   }
-  guard(url);
+  await guard(url, pointer);
   return url.toString();
 }
 
@@ -118,7 +118,7 @@ export function createWebhookTask(guard: UrlGuard = allowAllUrls): TaskImplement
     invocationTimeoutMs: 90_000,
     async execute(input: TaskInput): Promise<TaskResult> {
       const ctx = input.stage.context;
-      const url = parseUrl(ctx['url'], '/url', guard);
+      const url = await parseUrl(ctx['url'], '/url', guard);
       const method = typeof ctx['method'] === 'string' ? ctx['method'].toUpperCase() : 'POST';
       let res: HttpResponse;
       try {
@@ -159,7 +159,7 @@ export function monitorWebhookTask(guard: UrlGuard = allowAllUrls): TaskImplemen
       const ctx = input.stage.context;
       const wait = Number(ctx['waitBeforeMonitor'] ?? 0) * 1000;
       if (wait > 0 && input.taskElapsedMs < wait) return { status: 'RUNNING', backoffMs: wait - input.taskElapsedMs };
-      const url = parseUrl(ctx['statusEndpoint'], '/statusEndpoint', guard);
+      const url = await parseUrl(ctx['statusEndpoint'], '/statusEndpoint', guard);
       let res: HttpResponse;
       try {
         res = await httpRequest(url, { method: 'GET', headers: headersOf(ctx, input), signal: input.signal, timeoutMs: 30_000 });
@@ -182,7 +182,7 @@ export function monitorWebhookTask(guard: UrlGuard = allowAllUrls): TaskImplemen
     async onCancel(input: TaskInput): Promise<TaskResult | void> {
       const ctx = input.stage.context;
       if (typeof ctx['cancelEndpoint'] !== 'string' || ctx['cancelEndpoint'] === '') return;
-      const url = parseUrl(ctx['cancelEndpoint'], '/cancelEndpoint', guard);
+      const url = await parseUrl(ctx['cancelEndpoint'], '/cancelEndpoint', guard);
       const method = typeof ctx['cancelMethod'] === 'string' ? ctx['cancelMethod'] : 'POST';
       const res = await httpRequest(url, { method, headers: headersOf(ctx, input), body: bodyOf(ctx['cancelPayload']), signal: input.signal, timeoutMs: 15_000 });
       return { status: 'CANCELED', context: { cancelResponse: { statusCode: res.status } } };

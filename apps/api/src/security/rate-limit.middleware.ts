@@ -1,0 +1,51 @@
+import { Logger } from '@nestjs/common';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+
+export interface RateLimits {
+  /** Sign-in requests per minute and client address (GENNAKER_SIGNIN_RATE_LIMIT, default 20). */
+  signinPerMinute: number;
+  /** Webhook deliveries per minute and client address (GENNAKER_WEBHOOK_RATE_LIMIT, default 600). */
+  webhookPerMinute: number;
+}
+
+export function readRateLimits(env: NodeJS.ProcessEnv = process.env): RateLimits {
+  const n = (name: string, fallback: number): number => {
+    const raw = env[name];
+    const v = raw === undefined || raw === '' ? fallback : Number(raw);
+    if (!Number.isInteger(v) || v < 1) throw new Error(`setting ${name} must be a positive integer, got "${raw}"`);
+    return v;
+  };
+  return { signinPerMinute: n('GENNAKER_SIGNIN_RATE_LIMIT', 20), webhookPerMinute: n('GENNAKER_WEBHOOK_RATE_LIMIT', 600) };
+}
+
+/**
+ * A per-address limit counted in Redis, so it holds across api replicas; when Redis is unreachable,
+ * each process counts on its own (the insurance limiter) rather than letting everything through.
+ */
+export function rateLimit(name: string, perMinute: number, redis: Redis, prefix: string): RequestHandler {
+  const log = new Logger('rate-limit');
+  const limiter = new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: `${prefix}:rl:${name}`,
+    points: perMinute,
+    duration: 60,
+    insuranceLimiter: new RateLimiterMemory({ keyPrefix: `rl:${name}`, points: perMinute, duration: 60 }),
+  });
+  return (req: Request, res: Response, next: NextFunction) => {
+    limiter.consume(req.ip ?? req.socket.remoteAddress ?? 'unknown').then(
+      () => next(),
+      (r: unknown) => {
+        if (!(r instanceof RateLimiterRes)) {
+          log.warn(`rate limiter ${name} failed: ${r instanceof Error ? r.message : String(r)}`);
+          next();
+          return;
+        }
+        const seconds = Math.max(1, Math.ceil(r.msBeforeNext / 1000));
+        res.setHeader('Retry-After', String(seconds));
+        res.status(429).json({ error: { code: 'RATE_LIMITED', message: `too many ${name} requests from this address; try again in ${seconds} s`, details: [] } });
+      },
+    );
+  };
+}

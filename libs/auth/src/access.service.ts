@@ -1,0 +1,87 @@
+import {
+  accountsOfStages,
+  hasAccountPermission,
+  hasApplicationPermission,
+  type AccountPermission,
+  type ApplicationPermission,
+  type PermissionMap,
+  type Principal,
+} from '@gennaker/auth-policy';
+import type { RawAccount } from '@gennaker/cloud';
+import { CLOUD_ACCOUNTS } from '@gennaker/cloud-stages';
+import { DATA_SOURCE } from '@gennaker/runtime';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { denied } from './errors';
+
+/**
+ * Reads what permissions are set on (applications from Postgres, accounts from the accounts file)
+ * and applies the pure rules of @gennaker/auth-policy. No role sync, no cache of permissions: an
+ * application's permissions count from the request after they changed.
+ */
+@Injectable()
+export class AccessService {
+  private readonly accounts: Map<string, PermissionMap>;
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Optional() @Inject(CLOUD_ACCOUNTS) accounts: RawAccount[] | null,
+  ) {
+    this.accounts = new Map((accounts ?? []).map((a) => [a.name, (a.permissions ?? null) as PermissionMap]));
+  }
+
+  /** The permissions of an application; undefined when it does not exist. */
+  async applicationPermissions(name: string): Promise<PermissionMap | undefined> {
+    const rows = (await this.ds.query(`SELECT permissions FROM applications WHERE name = $1`, [name])) as Array<{ permissions: PermissionMap }>;
+    return rows.length === 0 ? undefined : (rows[0]?.permissions ?? null);
+  }
+
+  async pipeline(id: string): Promise<{ application: string; config: Record<string, unknown> } | null> {
+    const rows = (await this.ds.query(`SELECT application, config FROM pipeline_configs WHERE id = $1`, [id])) as Array<{ application: string; config: Record<string, unknown> }>;
+    return rows[0] ?? null;
+  }
+
+  async applicationOfExecution(id: string): Promise<string | null> {
+    const rows = (await this.ds.query(`SELECT application FROM executions WHERE id::text = $1`, [id])) as Array<{ application: string }>;
+    return rows[0]?.application ?? null;
+  }
+
+  async mayOnApplication(principal: Principal, application: string, permission: ApplicationPermission): Promise<boolean> {
+    if (principal.admin) return true;
+    const p = await this.applicationPermissions(application);
+    return p === undefined || hasApplicationPermission(principal, p, permission);
+  }
+
+  /** Throws 401/403 unless `principal` has `permission` on `application` (an unknown application passes: its route answers 404). */
+  async requireApplication(principal: Principal, application: string, permission: ApplicationPermission): Promise<void> {
+    if (!(await this.mayOnApplication(principal, application, permission))) {
+      throw denied(principal, `${principal.name} may not ${verb(permission)} application "${application}" (needs ${permission})`);
+    }
+  }
+
+  /** Applications `principal` may read, or null for "all" (an admin). */
+  async readableApplications(principal: Principal): Promise<string[] | null> {
+    if (principal.admin) return null;
+    const rows = (await this.ds.query(`SELECT name, permissions FROM applications`)) as Array<{ name: string; permissions: PermissionMap }>;
+    return rows.filter((r) => hasApplicationPermission(principal, r.permissions, 'READ')).map((r) => r.name);
+  }
+
+  mayOnAccount(principal: Principal, account: string, permission: AccountPermission): boolean {
+    // An account that is not configured has no permissions here; its stage fails on its own.
+    return hasAccountPermission(principal, this.accounts.get(account), permission);
+  }
+
+  /** The first of `accounts` that `principal` may not use with `permission`, or null. */
+  deniedAccount(principal: Principal, accounts: readonly string[], permission: AccountPermission): string | null {
+    return accounts.find((a) => !this.mayOnAccount(principal, a, permission)) ?? null;
+  }
+
+  requireAccountsOfStages(principal: Principal, stages: unknown): void {
+    const account = this.deniedAccount(principal, accountsOfStages(stages), 'WRITE');
+    if (account !== null) throw denied(principal, `${principal.name} may not deploy to account "${account}" (needs WRITE on the account)`);
+  }
+}
+
+function verb(p: ApplicationPermission): string {
+  return p === 'READ' ? 'read' : p === 'WRITE' ? 'change' : 'run pipelines of';
+}

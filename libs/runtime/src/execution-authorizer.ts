@@ -1,0 +1,26 @@
+import type { Execution, Stage } from '@gennaker/engine';
+import type { EntityManager } from 'typeorm';
+
+/** What an execution about to start is: who may start it depends on its application and its stages' accounts. */
+export interface StartAuthorization {
+  type: 'PIPELINE' | 'ORCHESTRATION';
+  application: string;
+  pipelineConfigId: string | null;
+  /** The pipeline config (stages, triggers) or, for an orchestration, `{stages: job}`. */
+  config: Record<string, unknown>;
+  trigger: Record<string, unknown>;
+  parentExecutionId?: string;
+}
+
+/**
+ * Authorization hooks of the runtime (the security module registers one; without it everything is
+ * allowed). Checked when an execution is triggered and again before each task acts.
+ */
+export interface ExecutionAuthorizer {
+  /** Throws to refuse the start; returns what to record as `trigger.authentication` (who it runs as). */
+  authorizeStart(request: StartAuthorization): Promise<Record<string, unknown> | null>;
+  /** Called in the transaction that stores the new execution (the audit log). */
+  started?(execution: Execution, manager: EntityManager): Promise<void>;
+  /** Before a task runs: why the execution may not act as this stage asks, or null. */
+  authorizeTask?(execution: Execution, stage: Stage): Promise<string | null>;
+}
