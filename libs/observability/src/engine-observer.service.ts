@@ -47,15 +47,19 @@ export class EngineObserver implements OnModuleInit, OnModuleDestroy {
         },
         aroundJob: async (job, handle) => {
           const fields = jobFields(job);
-          m.queueWait.observe({ queue: job.queueName }, queueWaitSeconds(job, Date.now()));
-          const end = m.jobDuration.startTimer({ queue: job.queueName, message: fields['message'] ?? job.name });
+          const message = fields['messageType'] ?? job.name;
+          const waited = queueWaitSeconds(job, Date.now());
+          m.queueWait.observe({ queue: job.queueName }, waited);
+          const end = m.jobDuration.startTimer({ queue: job.queueName, message });
+          const logger = rootLogger().child(fields);
           try {
-            await storage.run(new Store(rootLogger().child(fields)), handle);
+            await storage.run(new Store(logger), handle);
+            logger.debug({ waitedMs: Math.round(waited * 1000), ms: Math.round(end() * 1000) }, `handled ${message}`);
           } catch (err) {
-            m.jobFailures.inc({ queue: job.queueName, message: fields['message'] ?? job.name });
-            throw err;
-          } finally {
             end();
+            m.jobFailures.inc({ queue: job.queueName, message });
+            logger.warn({ err }, `${message} failed (BullMQ retries it)`);
+            throw err;
           }
         },
       }),

@@ -6,7 +6,7 @@ export function jobFields(job: { id?: string; queueName: string; data: { message
   const out: Record<string, string> = { queue: job.queueName };
   if (job.id) out['jobId'] = job.id;
   if (!m) return out;
-  out['message'] = m.type;
+  out['messageType'] = m.type;
   if (m.executionId) out['executionId'] = m.executionId;
   if ('stageId' in m && m.stageId) out['stageId'] = m.stageId;
   if ('taskId' in m && m.taskId) out['taskId'] = m.taskId;

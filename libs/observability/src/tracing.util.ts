@@ -19,7 +19,6 @@ let active: Tracing | null = null;
 export function startTracing(service: string, settings: Pick<ObservabilitySettings, 'otelEnabled' | 'otlpEndpoint' | 'otelSampleRatio'>, exporter?: unknown): Tracing | null {
   if (!settings.otelEnabled) return null;
   if (active) return active;
-  /* eslint-disable @typescript-eslint/no-require-imports */
   const sdk = require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
   const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
   const { W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
@@ -27,7 +26,6 @@ export function startTracing(service: string, settings: Pick<ObservabilitySettin
   const spanExporter =
     (exporter as import('@opentelemetry/sdk-trace').SpanExporter | undefined) ??
     (new (require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter({ url: settings.otlpEndpoint }) as unknown as import('@opentelemetry/sdk-trace').SpanExporter);
-  /* eslint-enable @typescript-eslint/no-require-imports */
   const provider = new sdk.TracerProvider({
     resource: resourceFromAttributes({ 'service.name': service, 'service.instance.id': String(process.pid) }),
     sampler: new sdk.ParentBasedSampler({ root: new sdk.TraceIdRatioBasedSampler(settings.otelSampleRatio) }),
