@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +32,10 @@ async function push(message: string): Promise<any> {
   const after = git(work, 'rev-parse', 'HEAD');
   const delivery = `push-${after}`;
   const body = JSON.stringify({ ref: 'refs/heads/main', after, repository: { name: 'pipelines', owner: { login: 'local' }, clone_url: `file://${bare}` }, pusher: { name: 't' } });
-  const r = await fetch(`${stack.apiUrl}/webhooks/git/github`, { method: 'POST', headers: { 'x-github-event': 'push', 'x-github-delivery': delivery }, body });
+  // Signed with a secret Gennaker does not know (it knows none for GitHub here): counts as unsigned,
+  // and a sync trusts nothing of the payload but the repository URL and branch.
+  const signature = `sha256=${createHmac('sha256', 'known-to-github-only').update(body).digest('hex')}`;
+  const r = await fetch(`${stack.apiUrl}/webhooks/git/github`, { method: 'POST', headers: { 'x-github-event': 'push', 'x-github-delivery': delivery, 'x-hub-signature-256': signature }, body });
   expect(r.status).toBe(202);
   return waitFor(async () => {
     const log = await api().get('/api/v1/trigger-deliveries?application=pac&limit=50');

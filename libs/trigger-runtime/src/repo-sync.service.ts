@@ -1,4 +1,4 @@
-import { errorMessage, NotFoundError } from '@gennaker/common';
+import { errorMessage } from '@gennaker/common';
 import { ApplicationEntity } from '@gennaker/persistence';
 import { DATA_SOURCE } from '@gennaker/runtime';
 import { TriggerDeliveryRepository, type DeliverySync } from '@gennaker/trigger-store';
@@ -24,7 +24,12 @@ export class RepoSyncService {
   /** `final`: the last attempt, so a git failure is recorded as the outcome instead of retried. */
   async run(job: RepoSyncJob, final: boolean): Promise<DeliverySync> {
     const app = await this.ds.manager.findOne(ApplicationEntity, { where: { name: job.application } });
-    if (!app?.pipelinesRepo) throw new NotFoundError(`application ${job.application} has no pipelines repository`);
+    if (!app?.pipelinesRepo) {
+      // Deleted, or its repository unset, since the sync was asked for: say so in the log.
+      const gone: DeliverySync = { application: job.application, url: '', branch: '', path: '', status: 'failed', message: `application ${job.application} ${app ? 'has no pipelinesRepo any more' : 'no longer exists'}`, finishedAt: new Date().toISOString() };
+      await this.deliveries.setSync(job.deliveryRowId, gone);
+      return gone;
+    }
     const repo = app.pipelinesRepo;
     const base: DeliverySync = { application: app.name, url: repo.url, branch: repo.branch, path: repo.path, status: 'pending' };
     let outcome: DeliverySync;

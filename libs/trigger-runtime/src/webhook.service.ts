@@ -68,7 +68,10 @@ export class WebhookService {
     const all = await this.index.ofType('git');
     const ofSource = all.filter((e) => String(e.trigger['source'] ?? '').toLowerCase() === source);
     const secrets = [...new Set([...ofSource.map((e) => e.secret).filter((s): s is string => s !== null), ...(this.settings.webhookSecret ? [this.settings.webhookSecret] : [])])];
-    const sig = await verifiedSecrets(source, headers, raw, secrets);
+    const checked = await verifiedSecrets(source, headers, raw, secrets);
+    // Signed with a secret this install does not know, while it knows none for this host: nothing
+    // can be checked, so it counts as unsigned (only triggers without a secret may fire).
+    const sig = checked.result === 'invalid' && secrets.length === 0 ? { ...checked, result: 'missing' as const } : checked;
     if (sig.result === 'invalid') {
       await this.refuse(source, deliveryId, 'invalid', 'signature invalid: it matches the secret of no git trigger for this host');
       throw UNAUTHORIZED('signature invalid: it matches the secret of no git trigger for this host');
