@@ -8,6 +8,7 @@ import type { QueryRunner } from 'typeorm';
 import type { LocalImageEntity } from '../entities/local-image.entity';
 import type { LocalInstanceEntity } from '../entities/local-instance.entity';
 import type { LocalServerGroupEntity } from '../entities/local-server-group.entity';
+import { chaosFromEnv } from '../chaos.util';
 import { instanceArgv } from '../image-store';
 import type { LocalStateRepository } from '../local-state.repository';
 import type { RouteGroup } from '../routing.util';
@@ -78,6 +79,8 @@ export class LocalHost {
   private readonly listenRetryAt = new Map<string, number>();
   private lastFlush = 0;
   private lastPrune = 0;
+  /** Chaos (issue 9): off unless GENNAKER_LOCAL_CHAOS is set; see chaos.util.ts. */
+  private readonly chaos = chaosFromEnv();
   private readonly reaper: OrphanReaper | null;
 
   constructor(
@@ -236,6 +239,9 @@ export class LocalHost {
       this.observe(row, group, now);
       if (JSON.stringify(row) !== before) await this.repo.saveInstance(row);
     }
+
+    // Chaos: SIGKILL some instances of chosen groups; step 1 of a later tick sees them crashed and restarts them.
+    this.chaos?.tick(now, rows, (id) => this.supervised.get(id)?.pid, (id) => this.inflight.get(id) ?? 0, this.o.log);
 
     // 2. Scale each group to its desired capacity; restart crashed instances when their backoff is over.
     for (const group of groups) {
