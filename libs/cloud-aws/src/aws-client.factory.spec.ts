@@ -57,20 +57,22 @@ const logger = { debug: (m: string) => lines.push(m), log: (m: string) => lines.
 // measuring time with its own clock: give it a virtual clock that its sleeps advance, so the
 // spec is fast and can tell how long the limiter made calls wait.
 type LimiterClock = { getCurrentTimeInSeconds: () => number };
+type LimiterSleep = { setTimeoutFn: (fn: () => void, ms: number) => unknown };
 const limiterProto = DefaultRateLimiter.prototype as unknown as LimiterClock;
+const limiterClass = DefaultRateLimiter as unknown as LimiterSleep;
 const realClock = limiterProto.getCurrentTimeInSeconds;
-const realSleep = DefaultRateLimiter.setTimeoutFn;
+const realSleep = limiterClass.setTimeoutFn;
 let virtualSeconds = 1_000_000;
 beforeAll(() => {
   limiterProto.getCurrentTimeInSeconds = () => virtualSeconds;
-  DefaultRateLimiter.setTimeoutFn = ((fn: () => void, ms: number) => {
+  limiterClass.setTimeoutFn = (fn, ms) => {
     virtualSeconds += ms / 1000;
     return setTimeout(fn, 0);
-  }) as typeof DefaultRateLimiter.setTimeoutFn;
+  };
 });
 afterAll(() => {
   limiterProto.getCurrentTimeInSeconds = realClock;
-  DefaultRateLimiter.setTimeoutFn = realSleep;
+  limiterClass.setTimeoutFn = realSleep;
 });
 
 beforeEach(() => {
