@@ -70,7 +70,7 @@ describe('gennaker CLI end to end', () => {
     const r = await gennaker(['pipeline', 'run', 'cli', 'ok', '--watch']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/SUCCEEDED\s+Warm up \[wait\]/);
-    expect(r.stdout).toMatch(/SUCCEEDED\s+Settle \[wait\]/);
+    expect(r.stdout).toMatch(/RUNNING\s+Settle \[wait\]\n(.|\n)*SUCCEEDED\s+Settle \[wait\]/);
     expect(r.stdout).toMatch(/execution \S+ SUCCEEDED\n$/);
   });
 

@@ -58,9 +58,11 @@ export async function watchExecution(
   fetchExecution: () => Promise<Execution>,
 ): Promise<Execution> {
   const seen = new Map<string, string>();
+  const topLevel = new Map<string, string>();
   const show = (e: Execution): void => {
     for (const s of [...e.stages].sort((a, b) => Date.parse(a.startTime ?? '') - Date.parse(b.startTime ?? ''))) {
       if (s.parentStageId) continue;
+      topLevel.set(s.id, `${s.name} [${s.type}]`);
       if (seen.get(s.id) === s.status) continue;
       seen.set(s.id, s.status);
       if (s.status === 'NOT_STARTED') continue;
@@ -83,6 +85,8 @@ export async function watchExecution(
               abort.abort();
               return e;
             }
+          } else if (ev.event === 'status' && stageChange(ev.data, topLevel, seen, log)) {
+            // printed as it happened; the next snapshot adds durations and errors
           } else if (ev.event === 'complete' || (ev.event === 'status' && isFinalExecutionEvent(ev.data, id))) {
             const e = await fetchExecution();
             show(e);
@@ -112,6 +116,24 @@ function isFinalExecutionEvent(data: string, id: string): boolean {
   try {
     const v = JSON.parse(data) as { kind?: string; executionId?: string; status?: string };
     return v.kind === 'execution' && v.executionId === id && FINAL.has(String(v.status));
+  } catch {
+    return false;
+  }
+}
+
+/** A status event of a top-level stage: printed at once (live progress between snapshots). */
+function stageChange(data: string, topLevel: Map<string, string>, seen: Map<string, string>, log: (line: string) => void): boolean {
+  try {
+    const v = JSON.parse(data) as { kind?: string; stageId?: string; status?: string };
+    if (v.kind !== 'stage' || !v.stageId || !v.status) return false;
+    const label = topLevel.get(v.stageId);
+    if (!label) return false;
+    if (seen.get(v.stageId) === v.status) return true;
+    // A final status waits for the snapshot, which carries the duration and the error.
+    if (FINAL.has(v.status)) return true;
+    seen.set(v.stageId, v.status);
+    log(`  ${v.status.padEnd(11)} ${label}`);
+    return true;
   } catch {
     return false;
   }
