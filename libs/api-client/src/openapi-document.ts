@@ -263,6 +263,61 @@ export function openApiDocument(): Schema {
           type: 'object',
           properties: { judgmentStatus: { enum: ['continue', 'stop'] }, judgmentInput: { type: 'string' }, skipRemainingWait: { const: true } },
         },
+        TokenRequest: {
+          type: 'object',
+          required: ['name', 'roles'],
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 100 },
+            roles: { type: 'array', items: { type: 'string' } },
+            expiresAt: { type: ['string', 'null'], format: 'date-time' },
+            serviceAccount: { type: 'boolean', description: 'A service account that triggers run as (trigger.runAsUser = name); one live account per name.' },
+          },
+        },
+        Token: {
+          type: 'object',
+          description: 'An API token, a UI session or a service account; never the token itself.',
+          required: ['id', 'name', 'kind', 'roles', 'createdBy', 'createdAt', 'expiresAt', 'revokedAt'],
+          properties: {
+            id: { type: 'string' },
+            name: { type: 'string' },
+            kind: { enum: ['token', 'service', 'session'] },
+            roles: { type: 'array', items: { type: 'string' } },
+            createdBy: { type: 'string' },
+            createdAt: { type: 'string', format: 'date-time' },
+            expiresAt: TIME,
+            revokedAt: TIME,
+            revokedBy: { type: ['string', 'null'] },
+            lastUsedAt: TIME,
+          },
+        },
+        TokenCreated: { allOf: [ref('Token'), { type: 'object', required: ['token'], properties: { token: { type: 'string', description: 'The token (gk_...): shown this once, stored only as a hash.' } } }] },
+        TokenList: { type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: ref('Token') }, nextCursor: { type: ['string', 'null'] } } },
+        Me: {
+          type: 'object',
+          required: ['name', 'roles', 'admin'],
+          properties: { name: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } }, admin: { type: 'boolean' }, kind: { enum: ['admin-token', 'token', 'session', 'service', 'anonymous'] } },
+        },
+        AuditEvent: {
+          type: 'object',
+          required: ['id', 'time', 'actor', 'action', 'application', 'resourceType', 'resourceId', 'details'],
+          properties: {
+            id: { type: 'string' },
+            time: { type: 'string', format: 'date-time' },
+            actor: { type: 'string' },
+            action: { type: 'string', description: 'application.create|update|permissions|delete, pipeline.create|update|delete|restore|sync, execution.start|cancel|pause|resume, stage.judge|skip|restart|skip-wait, token.create|revoke' },
+            application: { type: ['string', 'null'] },
+            resourceType: { type: 'string' },
+            resourceId: { type: ['string', 'null'] },
+            details: { type: 'object', additionalProperties: true },
+          },
+        },
+        AuditList: { type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: ref('AuditEvent') }, nextCursor: { type: ['string', 'null'] } } },
+        AuthInfo: {
+          type: 'object',
+          required: ['authRequired', 'oidc', 'loginUrl'],
+          properties: { authRequired: { type: 'boolean' }, oidc: { type: 'boolean' }, loginUrl: { type: ['string', 'null'], description: 'Where the UI sends the browser to sign in with OIDC' } },
+        },
         Account: {
           type: 'object',
           description: 'A cloud account (credentials and other provider-specific keys are never returned).',
@@ -443,6 +498,44 @@ export function openApiDocument(): Schema {
       '/api/v1/executions/{id}/stages/{stageId}/skip': {
         parameters: [idParam('id', 'Execution id'), idParam('stageId', 'Stage id')],
         put: { operationId: 'skipStage', responses: { '202': json(ref('Execution')), '409': { $ref: '#/components/responses/Conflict' }, ...errors } },
+      },
+      '/api/v1/me': { get: { operationId: 'me', responses: { '200': json(ref('Me')), '401': { $ref: '#/components/responses/Unauthorized' } } } },
+      '/api/v1/tokens': {
+        get: {
+          operationId: 'listTokens',
+          description: 'Admin only. Tokens and service accounts (with `sessions=true`, OIDC sessions too); never the tokens themselves.',
+          parameters: [
+            { name: 'sessions', in: 'query', schema: { enum: ['true', 'false'] } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
+            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: { '200': json(ref('TokenList')), ...errors },
+        },
+        post: { operationId: 'createToken', description: 'Admin only. The token is in this answer and nowhere else.', requestBody: body(ref('TokenRequest')), responses: { '201': json(ref('TokenCreated'), 'Created'), '409': { $ref: '#/components/responses/Conflict' }, ...errors } },
+      },
+      '/api/v1/tokens/{id}': {
+        parameters: [idParam('id', 'Token id')],
+        get: { operationId: 'getToken', responses: { '200': json(ref('Token')), ...errors } },
+        delete: { operationId: 'revokeToken', description: 'Admin only. Refused from the next request on.', responses: { '204': { description: 'Revoked' }, ...errors } },
+      },
+      '/api/v1/audit': {
+        get: {
+          operationId: 'listAuditEvents',
+          description: 'Newest first. Admins see every event; others the events of applications they may read.',
+          parameters: [
+            { name: 'actor', in: 'query', schema: { type: 'string' } },
+            { name: 'action', in: 'query', schema: { type: 'string' }, description: 'An action, or a prefix with .* (pipeline.*)' },
+            { name: 'application', in: 'query', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
+            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: { '200': json(ref('AuditList')), ...errors },
+        },
+      },
+      '/api/v1/auth': { get: { operationId: 'authInfo', security: [], responses: { '200': json(ref('AuthInfo')) } } },
+      '/api/v1/auth/oidc/login': { get: { operationId: 'oidcLogin', security: [], description: 'Redirects to the OIDC provider (authorization code with PKCE).', responses: { '302': { description: 'To the provider' }, '404': { $ref: '#/components/responses/NotFound' }, '429': { description: 'Too many sign-ins from this address' } } } },
+      '/api/v1/auth/oidc/callback': {
+        get: { operationId: 'oidcCallback', security: [], description: 'Back from the provider: redirects to the UI at /sign-in#token=<session token>.', responses: { '302': { description: 'To the UI' }, '401': { $ref: '#/components/responses/Unauthorized' }, '429': { description: 'Too many sign-ins from this address' } } },
       },
     },
   };
