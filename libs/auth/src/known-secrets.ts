@@ -16,10 +16,31 @@ export function registerSecretsOf(o: unknown, depth = 0): void {
   }
 }
 
-const SETTINGS = ['GENNAKER_ADMIN_TOKEN', 'GENNAKER_SECRETS_KEY', 'GENNAKER_WEBHOOK_SECRET', 'GENNAKER_OIDC_CLIENT_SECRET', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
+const SETTINGS = [
+  'GENNAKER_ADMIN_TOKEN',
+  'GENNAKER_SECRETS_KEY',
+  'GENNAKER_WEBHOOK_SECRET',
+  'GENNAKER_OIDC_CLIENT_SECRET',
+  'GENNAKER_METRICS_TOKEN',
+  'GENNAKER_SLACK_WEBHOOK_URL',
+  'GENNAKER_SMTP_URL',
+  'GENNAKER_TOKEN',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+];
+/** Settings that are URLs whose password part is a secret. */
+const URL_SETTINGS = ['DATABASE_URL', 'REDIS_URL', 'GENNAKER_SMTP_URL'];
 
 export function registerSecretSettings(env: NodeJS.ProcessEnv = process.env): void {
   for (const name of SETTINGS) registerSecret(env[name]);
+  for (const name of URL_SETTINGS) {
+    try {
+      const u = new URL(env[name] ?? '');
+      if (u.password) registerSecret(decodeURIComponent(u.password));
+    } catch {
+      // not a URL: nothing to register
+    }
+  }
 }
 
 export function knownSecrets(): string[] {
