@@ -1,0 +1,2 @@
+export * from './metric-source-suite';
+export * from './in-memory-metric.source';
