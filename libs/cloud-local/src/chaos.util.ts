@@ -6,7 +6,7 @@ import { killGroup } from './host/process.util';
  * given rate; its supervisor then restarts them as it would after any crash. Meant for game days
  * and tests of deploys and canaries under failure; off when unset.
  *
- *   GENNAKER_LOCAL_CHAOS='{"serverGroups":["hello-demo-*"],"killsPerMinute":6,"seed":7}'
+ *   GENNAKER_LOCAL_CHAOS='{"serverGroups":["hello-demo-*"],"killsPerMinute":6,"seed":7,"minUp":1}'
  *
  * Added by the operations work (issue 9) as a separate file with one call from the host's tick.
  */
@@ -19,6 +19,11 @@ export interface ChaosSettings {
   states: string[];
   /** Seed of the random choices, for a reproducible game day. */
   seed: number;
+  /**
+   * Instances of a group that must stay up after a kill (default 1): the blast radius of a game
+   * day, as FIT limits it. 0 lets chaos take a group down entirely.
+   */
+  minUp: number;
 }
 
 /** An instance as the chaos monkey sees it. */
@@ -47,7 +52,9 @@ export function parseChaosSettings(raw: string | undefined): ChaosSettings | nul
   if (!Array.isArray(states) || !states.every((s) => ['up', 'starting', 'down'].includes(String(s)))) throw new Error('GENNAKER_LOCAL_CHAOS: /states may hold up, starting and down');
   const seed = o['seed'] ?? Date.now();
   if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new Error('GENNAKER_LOCAL_CHAOS: /seed must be an integer');
-  return { serverGroups: groups as string[], killsPerMinute: rate, states: states.map(String), seed };
+  const minUp = o['minUp'] ?? 1;
+  if (typeof minUp !== 'number' || !Number.isInteger(minUp) || minUp < 0) throw new Error('GENNAKER_LOCAL_CHAOS: /minUp must be an integer >= 0');
+  return { serverGroups: groups as string[], killsPerMinute: rate, states: states.map(String), seed, minUp };
 }
 
 export function globMatches(glob: string, name: string): boolean {
@@ -79,10 +86,15 @@ export function chaosVictims(candidates: readonly ChaosCandidate[], s: ChaosSett
     byGroup.set(c.serverGroup, [...(byGroup.get(c.serverGroup) ?? []), c]);
   }
   const p = 1 - Math.exp(-(s.killsPerMinute * Math.max(0, elapsedMs)) / 60_000);
+  const up = new Map<string, number>();
+  for (const c of candidates) if (c.state === 'up') up.set(c.serverGroup, (up.get(c.serverGroup) ?? 0) + 1);
   const out: ChaosCandidate[] = [];
   for (const group of [...byGroup.keys()].sort()) {
-    const list = byGroup.get(group) as ChaosCandidate[];
     if (random() >= p) continue;
+    const upLeft = up.get(group) ?? 0;
+    // Only instances whose loss leaves at least minUp instances of the group up.
+    const list = (byGroup.get(group) as ChaosCandidate[]).filter((c) => (c.state === 'up' ? upLeft - 1 : upLeft) >= s.minUp);
+    if (list.length === 0) continue;
     out.push(list[Math.min(list.length - 1, Math.floor(random() * list.length))] as ChaosCandidate);
   }
   return out;
