@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Steady traffic against a load balancer, counting what succeeds and what fails.
 //
-//   node examples/traffic.mjs --url http://127.0.0.1:8100 [--rps 50] [--duration 60] [--path /]
+//   node examples/traffic.mjs --url http://127.0.0.1:8100 [--rps 50] [--duration 60] [--path /] [--timeout 10]
 //
 // Prints one line per second (ok, failed, versions seen) and, when it ends (after --duration
 // seconds, or on Ctrl-C / SIGTERM), one JSON line with the totals:
 //   {"traffic":"summary","sent":..,"ok":..,"failed":..,"byStatus":{..},"byVersion":{..},"errors":{..},"p50Ms":..,"p99Ms":..}
-// A request fails when it gets no answer or an answer other than 2xx. No dependencies.
+// A request fails when it gets an answer other than 2xx, or none within --timeout seconds. No dependencies.
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]?.startsWith('--') ? 'true' : all[i + 1]]] : acc), []),
@@ -15,6 +15,7 @@ const url = new URL(args.path ?? '/', args.url ?? 'http://127.0.0.1:8100');
 const rps = Number(args.rps ?? 50);
 const duration = args.duration === undefined ? Infinity : Number(args.duration);
 const quiet = args.quiet === 'true';
+const timeoutMs = Number(args.timeout ?? 10) * 1000;
 
 const totals = { sent: 0, ok: 0, failed: 0, byStatus: {}, byVersion: {}, errors: {} };
 const latencies = [];
@@ -29,7 +30,7 @@ async function one() {
   totals.sent++;
   const t0 = performance.now();
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     await res.arrayBuffer();
     latencies.push(performance.now() - t0);
     bump(totals.byStatus, res.status);
@@ -83,7 +84,7 @@ async function stop() {
   stopping = true;
   clearInterval(sender);
   clearInterval(reporter);
-  const deadline = Date.now() + 11_000;
+  const deadline = Date.now() + timeoutMs + 1000;
   while (inflight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   console.log(JSON.stringify({ traffic: 'summary', url: url.toString(), seconds: (Date.now() - started) / 1000, ...totals, p50Ms: pct(50), p99Ms: pct(99) }));
   process.exit(0);

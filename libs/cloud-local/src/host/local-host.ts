@@ -488,14 +488,18 @@ export class LocalHost {
           continue;
         }
       }
-      const routes: RouteGroup[] = groups
-        .filter((g) => g.state === 'active' && g.enabled && g.account === lb.account && g.region === lb.region && g.loadBalancers.includes(lb.name))
-        .map((g) => ({
+      const members = groups.filter((g) => g.state === 'active' && g.enabled && g.account === lb.account && g.region === lb.region && g.loadBalancers.includes(lb.name));
+      const routesIn = (states: string[]): RouteGroup[] =>
+        members.map((g) => ({
           name: g.name,
           targets: rows
-            .filter((r) => r.account === g.account && r.region === g.region && r.serverGroup === g.name && r.state === 'up')
+            .filter((r) => r.account === g.account && r.region === g.region && r.serverGroup === g.name && states.includes(r.state))
             .map((r) => ({ id: r.id, port: r.port })),
         }));
+      let routes = routesIn(['up']);
+      // Fail open, as AWS load balancers do: when no instance passes its health check (a health
+      // endpoint too slow on a starved machine), running ones are better than none.
+      if (routes.every((r) => r.targets.length === 0)) routes = routesIn(['down']);
       server.setTable({ groups: routes, weights: lb.weights });
     }
   }
