@@ -220,7 +220,9 @@ export class WebhookService {
       const first = await this.deliveries.acceptedByDeliveryId(source, deliveryId);
       return { deliveryId, executions: (first?.started ?? []).map((s) => s.executionId), replayed: true };
     }
-    await this.dispatcher.dispatch(committed.messages);
+    // Queued without holding the answer: rows BullMQ cannot take now are marked for the relay, and
+    // a crash right here leaves them to the repair sweep.
+    void this.dispatcher.dispatch(committed.messages).catch((err: unknown) => this.log.warn(`start messages not queued yet: ${errorMessage(err)}`));
     for (const s of committed.syncs) await this.syncs.enqueue({ application: s.application, deliveryRowId: committed.row.id, hash: git?.hash ?? null });
     return { deliveryId, executions: committed.started.map((s) => s.executionId), ...(r.message ? { message: r.message } : {}) };
   }
