@@ -121,8 +121,8 @@ describe('GitHub deliveries from @octokit/webhooks-examples', () => {
 
   it('refuses the same bytes with one byte changed (401) and starts nothing', async () => {
     const before = await counts();
-    for (const p of [...push, ...pulls].slice(0, 10)) {
-      const r = await github(p.ref ? 'push' : 'pull_request', p, { tamper: true });
+    for (const [event, list] of [['push', push], ['pull_request', pulls]] as const) for (const p of list) {
+      const r = await github(event, p, { tamper: true });
       expect(r.status).toBe(401);
       expect(r.body.error.code).toBe('UNAUTHORIZED');
     }
