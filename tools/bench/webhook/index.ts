@@ -34,6 +34,8 @@ function payload(i: number, branch: string): string {
 
 async function main(): Promise<void> {
   const stack = await Stack.start({ workers: WORKERS, env: { GENNAKER_RETENTION_INTERVAL_MS: '0', GENNAKER_WEBHOOK_RATE_LIMIT: '1000000', ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}) } });
+  // Interrupted: still stop the api and workers and drop the database.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stack.stop().finally(() => process.exit(130)));
   const db = new Client({ connectionString: stack.databaseUrl });
   try {
     await db.connect();
