@@ -131,10 +131,12 @@ describe('chaos on the local provider (acceptance b)', () => {
       // The serving group answers with its own version, and heals whatever chaos did.
       const servingVersion = String(enabled[0].image).includes(version) ? version : version === 'v1' ? 'v2' : 'v1';
       expect(await versionsServed(20)).toEqual(new Set([servingVersion]));
+      let groups: unknown = null;
       await waitFor(async () => {
-        const g = (await cluster()).serverGroups.find((x: any) => x.enabled);
+        groups = (await cluster()).serverGroups;
+        const g = (groups as any[]).find((x: any) => x.enabled);
         return g?.instances.up === g?.capacity.desired;
-      }, { timeoutMs: 60_000, message: async () => `the serving group to heal: ${JSON.stringify((await cluster()).serverGroups)}` });
+      }, { timeoutMs: 60_000, message: () => `the serving group to heal: ${JSON.stringify(groups)}` });
     }
     const summary = await t.stop();
     const chaos = chaosCounts();

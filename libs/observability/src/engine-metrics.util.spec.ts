@@ -29,6 +29,15 @@ describe('engineObservations', () => {
     ]);
   });
 
+  it('gives the overall score of a finished canary run', () => {
+    const canary = stage({
+      id: 'c1', type: 'kayentaCanary', outputs: { overallScore: 62.5, overallResult: 'Marginal' },
+      tasks: [{ id: 'm1', name: 'monitor', type: 'monitorCanaryAnalysis', status: 'SUCCEEDED', startTime: 1000, endTime: 61_000, attempts: 0, pausedMs: 0, lastError: null }],
+    });
+    const obs = engineObservations({ ...execution, stages: [canary] }, [{ kind: 'task', executionId: 'e1', stageId: 'c1', taskId: 'm1', status: 'SUCCEEDED', time: 61_000 }]);
+    expect(obs).toContainEqual({ metric: 'canaryScore', labels: { application: 'shop', classification: 'Marginal' }, score: 62.5 });
+  });
+
   it('counts a start but times nothing that has not finished', () => {
     const obs = engineObservations({ ...execution, status: 'RUNNING', endTime: null }, [
       { kind: 'execution', executionId: 'e1', status: 'RUNNING', time: 500 },

@@ -7,7 +7,11 @@ export type EngineObservation =
   | { metric: 'executionDuration'; labels: { application: string; status: ExecutionStatus }; seconds: number }
   | { metric: 'stagesTotal'; labels: { type: string; status: ExecutionStatus } }
   | { metric: 'stageDuration'; labels: { type: string; status: ExecutionStatus }; seconds: number }
-  | { metric: 'taskDuration'; labels: { task: string; status: ExecutionStatus }; seconds: number };
+  | { metric: 'taskDuration'; labels: { task: string; status: ExecutionStatus }; seconds: number }
+  | { metric: 'canaryScore'; labels: { application: string; classification: string }; score: number };
+
+/** The canary runtime's task that ends a canary run with `overallScore` / `overallResult` outputs. */
+const CANARY_MONITOR_TASK = 'monitorCanaryAnalysis';
 
 function seconds(start: number | null, end: number | null): number | null {
   return start !== null && end !== null && end >= start ? (end - start) / 1000 : null;
@@ -16,7 +20,7 @@ function seconds(start: number | null, end: number | null): number | null {
 /**
  * What a committed step of an execution adds to the metrics: every execution status change is
  * counted; finished executions, stages and tasks are timed (a stage by its own type, so a deploy's
- * synthetic children are timed by theirs).
+ * synthetic children are timed by theirs); a finished canary run gives its overall score.
  */
 export function engineObservations(execution: Execution, events: readonly EngineEvent[]): EngineObservation[] {
   const out: EngineObservation[] = [];
@@ -44,6 +48,11 @@ export function engineObservations(execution: Execution, events: readonly Engine
       if (!task) continue;
       const s = seconds(task.startTime, task.endTime ?? e.time);
       if (s !== null) out.push({ metric: 'taskDuration', labels: { task: task.type, status: e.status }, seconds: s });
+      const score = stage.outputs['overallScore'];
+      const result = stage.outputs['overallResult'];
+      if (task.type === CANARY_MONITOR_TASK && typeof score === 'number' && typeof result === 'string') {
+        out.push({ metric: 'canaryScore', labels: { application: execution.application, classification: result }, score });
+      }
     }
   }
   return out;

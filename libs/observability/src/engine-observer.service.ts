@@ -42,6 +42,10 @@ export class EngineObserver implements OnModuleInit, OnModuleDestroy {
               case 'taskDuration':
                 m[o.metric].observe(o.labels, o.seconds);
                 break;
+              case 'canaryScore':
+                m.canaryScore.observe(o.labels, o.score);
+                m.canaryJudgments.inc(o.labels);
+                break;
             }
           }
         },

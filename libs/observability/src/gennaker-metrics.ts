@@ -22,8 +22,8 @@ export function gennakerMetrics(r: MetricsRegistry = metricsRegistry()) {
     awsCalls: r.counter('gennaker_aws_calls_total', 'AWS API calls by account, region, service and operation; outcome ok or the error code class', ['account', 'region', 'service', 'operation', 'outcome']),
     awsAttempts: r.counter('gennaker_aws_call_attempts_total', 'HTTP attempts of AWS API calls, retries included', ['account', 'region', 'service', 'operation']),
     awsThrottles: r.counter('gennaker_aws_throttles_total', 'AWS throttling answers per account and region (retried by the adaptive limiter)', ['account', 'region']),
-    canaryScore: r.histogram('gennaker_canary_score', 'Canary scores (0-100) of judged intervals', ['application', 'classification'], [10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 95, 100]),
-    canaryJudgments: r.counter('gennaker_canary_judgments_total', 'Canary judgments by classification (Pass, Marginal, Fail)', ['application', 'classification']),
+    canaryScore: r.histogram('gennaker_canary_score', 'Overall scores (0-100) of finished canary runs', ['application', 'classification'], [10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 95, 100]),
+    canaryJudgments: r.counter('gennaker_canary_judgments_total', 'Finished canary runs by result (Pass, Marginal, Fail, NoData)', ['application', 'classification']),
     webhookDeliveries: r.counter('gennaker_webhook_deliveries_total', 'Git webhook deliveries received, by provider and HTTP answer', ['provider', 'status']),
     notifications: r.counter('gennaker_notifications_total', 'Notifications sent, by type (slack, email, webhook...) and outcome (sent, failed, retried)', ['type', 'outcome']),
   };
@@ -31,7 +31,7 @@ export function gennakerMetrics(r: MetricsRegistry = metricsRegistry()) {
 
 export type GennakerMetrics = ReturnType<typeof gennakerMetrics>;
 
-/** For the canary runtime: one judged interval. */
+/** For code that judges canaries outside a pipeline run (finished runs are counted from the engine). */
 export function recordCanaryScore(application: string, score: number, classification: string, r?: MetricsRegistry): void {
   const m = gennakerMetrics(r);
   m.canaryScore.observe({ application, classification }, score);

@@ -82,10 +82,11 @@ describe('scale-out (acceptance a)', () => {
     await stack.kill(victim, 'SIGKILL');
     expect(stack.liveWorkers()).toHaveLength(2);
 
-    await waitFor(async () => (await statuses()).filter((s) => s === 'SUCCEEDED').length === RUNS, {
+    let last: string[] = [];
+    await waitFor(async () => (last = await statuses()).filter((s) => s === 'SUCCEEDED').length === RUNS, {
       timeoutMs: 180_000,
       intervalMs: 250,
-      message: async () => `all ${RUNS} to succeed: ${JSON.stringify((await statuses()).reduce<Record<string, number>>((a, s) => ({ ...a, [s]: (a[s] ?? 0) + 1 }), {}))}\n${stack.logs()}`,
+      message: () => `all ${RUNS} to succeed: ${JSON.stringify(last.reduce<Record<string, number>>((a, s) => ({ ...a, [s]: (a[s] ?? 0) + 1 }), {}))}\n${stack.logs()}`,
     });
     expect(await statuses()).toEqual(Array(RUNS).fill('SUCCEEDED'));
     for (const id of ids.slice(0, 5)) {
