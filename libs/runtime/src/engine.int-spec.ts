@@ -273,6 +273,9 @@ describe('concurrency limits and orchestrations', () => {
     const bad = await api().post('/api/v1/applications/engine/tasks', { job: [{ type: 'teleport' }] });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details[0].pointer).toBe('/job/0/type');
+    const negative = await api().post('/api/v1/applications/engine/tasks', { job: [{ type: 'wait', waitTime: 1 }, { type: 'wait', waitTime: -5 }] });
+    expect(negative.status).toBe(400);
+    expect(negative.body.error.details.map((d: any) => d.pointer)).toContain('/job/1/waitTime');
   });
 });
 
