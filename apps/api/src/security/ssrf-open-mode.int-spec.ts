@@ -115,7 +115,7 @@ describe('open mode (no GENNAKER_ADMIN_TOKEN, GENNAKER_AUTH_REQUIRED unset)', ()
     expect(statuses.slice(20)).toEqual([429, 429, 429, 429, 429]);
     const r = await fetch(`${stack.apiUrl}/api/v1/auth/oidc/login`, { redirect: 'manual' });
     expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await r.json()).error.code).toBe('RATE_LIMITED');
+    expect(((await r.json()) as any).error.code).toBe('RATE_LIMITED');
   });
 
   it('refuses a token request body larger than 16 kB', async () => {
