@@ -7,6 +7,7 @@ import { AccountsController } from './controllers/accounts.controller';
 import { ApplicationsController } from './controllers/applications.controller';
 import { AuditController } from './controllers/audit.controller';
 import { AuthController } from './controllers/auth.controller';
+import { CanaryController } from './controllers/canary.controller';
 import { ClustersController } from './controllers/clusters.controller';
 import { ExecutionsController } from './controllers/executions.controller';
 import { HealthController } from './controllers/health.controller';
@@ -26,7 +27,7 @@ import { SecurityModule } from './security/security.module';
 
 @Module({
   imports: [...(platformModules({ worker: false }) ?? []), ObservabilityModule.forRoot({ role: 'api' }), NotificationsModule.forRoot({ worker: false }), SecurityModule],
-  controllers: [HealthController, ApplicationsController, PipelinesController, ExecutionsController, TasksController, OpenApiController, WebhooksController, TriggerDeliveriesController, PipelinesSyncController, AccountsController, ClustersController, QueueDashboardController, TokensController, MeController, AuditController, AuthController],
+  controllers: [HealthController, ApplicationsController, PipelinesController, ExecutionsController, TasksController, OpenApiController, WebhooksController, TriggerDeliveriesController, PipelinesSyncController, AccountsController, ClustersController, QueueDashboardController, TokensController, MeController, AuditController, AuthController, CanaryController],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: ErrorFilter },

@@ -1,4 +1,4 @@
-import type { CloudProviderRegistry, ClusterLock } from '@gennaker/cloud';
+import type { CloudProvider, CloudProviderRegistry, ClusterLock } from '@gennaker/cloud';
 import type { MetricSourceRegistry } from '@gennaker/metrics';
 import { Global, Module, type DynamicModule, type InjectionToken } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
@@ -20,6 +20,8 @@ export interface CanaryRuntimeModuleOptions {
   localMetrics?: InjectionToken;
   /** The cloud provider registry and cluster lock, for canaries that deploy their groups. */
   cloudProviders?: InjectionToken;
+  /** The running providers (CloudProvider[]): CloudWatch reuses the AWS provider's client factory. */
+  providerList?: InjectionToken;
   clusterLock?: InjectionToken;
 }
 
@@ -38,8 +40,12 @@ export class CanaryRuntimeModule {
         { provide: CANARY_SETTINGS, useFactory: () => readCanarySettings() },
         {
           provide: METRIC_SOURCES,
-          inject: [CANARY_SETTINGS, ...optional(o.localMetrics)],
-          useFactory: (settings: CanarySettings, local?: LocalMetricsPort) => buildMetricSources(settings, { localMetrics: local ?? null }),
+          inject: [CANARY_SETTINGS, ...optional(o.localMetrics), ...optional(o.providerList)],
+          useFactory: (settings: CanarySettings, ...rest: unknown[]) => {
+            const local = o.localMetrics ? (rest.shift() as LocalMetricsPort) : null;
+            const providers = o.providerList ? (rest.shift() as CloudProvider[]) : null;
+            return buildMetricSources(settings, { localMetrics: local, cloudProviders: providers });
+          },
         },
         { provide: CANARY_CONFIG_REPOSITORY, inject: [o.dataSource], useFactory: (ds: DataSource) => new CanaryConfigRepository(ds) },
         { provide: CANARY_RESULT_REPOSITORY, inject: [o.dataSource], useFactory: (ds: DataSource) => new CanaryResultRepository(ds) },

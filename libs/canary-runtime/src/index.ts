@@ -10,7 +10,7 @@ export * from './duration.util';
 export * from './entities/canary-config.entity';
 export * from './entities/canary-result.entity';
 export * from './entities/canary-interval.entity';
-export * from './migrations/1764180000000-canary-tables';
+export * from './migrations/1764190000000-canary-tables';
 export * from './store/canary-store.port';
 export * from './store/canary-config.repository';
 export * from './store/canary-result.repository';

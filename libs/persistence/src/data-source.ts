@@ -11,6 +11,7 @@ import { ExecutionVersion1764160000000 } from './migrations/1764160000000-execut
 import { TriggerDeliveryEntity, TriggerStartEntity, TriggerTables1764150000000 } from '@gennaker/trigger-store';
 import { CLOUD_ENTITIES, ClusterLocks1764171100000, LocalProvider1764171000000 } from '@gennaker/cloud-local';
 import { AUTH_ENTITIES, AuthTables1764180000000 } from '@gennaker/auth-store';
+import { CANARY_ENTITIES, CanaryTables1764190000000 } from '@gennaker/canary-runtime';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/gennaker';
 
@@ -26,10 +27,11 @@ export const ENTITIES = [
   TriggerStartEntity,
   ...CLOUD_ENTITIES,
   ...AUTH_ENTITIES,
+  ...CANARY_ENTITIES,
 ];
 
 /** Every migration, in order. New ones are appended here (timestamped class names). */
-export const MIGRATIONS = [InitialSchema1764140000000, TriggerTables1764150000000, ExecutionVersion1764160000000, LocalProvider1764171000000, ClusterLocks1764171100000, AuthTables1764180000000];
+export const MIGRATIONS = [InitialSchema1764140000000, TriggerTables1764150000000, ExecutionVersion1764160000000, LocalProvider1764171000000, ClusterLocks1764171100000, AuthTables1764180000000, CanaryTables1764190000000];
 
 export interface DatabaseOptions {
   url?: string;

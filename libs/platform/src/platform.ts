@@ -1,5 +1,6 @@
 import { AuthModule } from '@gennaker/auth';
-import { CLOUD_STAGES, CloudStagesModule } from '@gennaker/cloud-stages';
+import { CANARY_STAGES, CanaryRuntimeModule } from '@gennaker/canary-runtime';
+import { CLOUD_PROVIDER_REGISTRY, CLOUD_PROVIDERS, CLOUD_STAGES, CloudStagesModule, CLUSTER_LOCK, LOCAL_METRICS_SOURCE } from '@gennaker/cloud-stages';
 import { ConfigsModule } from '@gennaker/configs';
 import { DATA_SOURCE, RuntimeModule } from '@gennaker/runtime';
 import { CORE_STAGES, CoreStagesModule } from '@gennaker/stages';
@@ -14,8 +15,13 @@ export function platformModules(options: { worker: boolean }): DynamicModule['im
   return [
     RuntimeModule.forRoot({
       worker: options.worker,
-      pluginModules: [CoreStagesModule, CloudStagesModule.forRoot({ worker: options.worker, dataSource: DATA_SOURCE })],
-      pluginTokens: [CORE_STAGES, CLOUD_STAGES],
+      pluginModules: [
+        CoreStagesModule,
+        CloudStagesModule.forRoot({ worker: options.worker, dataSource: DATA_SOURCE }),
+        // Canary analysis (issue 5): metric sources over the local provider's metrics, deployments over the cloud port.
+        CanaryRuntimeModule.forRoot({ dataSource: DATA_SOURCE, localMetrics: LOCAL_METRICS_SOURCE, cloudProviders: CLOUD_PROVIDER_REGISTRY, providerList: CLOUD_PROVIDERS, clusterLock: CLUSTER_LOCK }),
+      ],
+      pluginTokens: [CORE_STAGES, CLOUD_STAGES, CANARY_STAGES],
     }),
     ConfigsModule,
     TriggerRuntimeModule.forRoot({ worker: options.worker }),

@@ -217,6 +217,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/canary/configs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listCanaryConfigs"];
+        put?: never;
+        /** @description Creates or replaces (by id, else by name). 400 names every bad field by pointer (weights over 100, an unknown metric source, marginal above pass, no metrics, a bad query); 409 when the name belongs to another config. */
+        post: operations["saveCanaryConfig"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canary/configs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Canary config id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get: operations["getCanaryConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canary/judge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A standalone judgment, as Kayenta offers: each metric's Mann-Whitney interval, estimate, two-sided p-value and classification, the group scores and the score. */
+        post: operations["judgeCanary"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canary/results/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Canary result id (the stage output canaryResultId) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get: operations["getCanaryResult"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/executions": {
         parameters: {
             query?: never;
@@ -742,6 +814,226 @@ export interface components {
             loginUrl: string | null;
             oidc: boolean;
         };
+        /** @description A canary config in Kayenta's shape. Each metric has one query, `{type: 'prometheus' | 'cloudwatch' | 'local', ...}`, with templates over `${scope}`, `${location}`, `${step}`...; `classifier.groupWeights` add up to 100; scoreThresholds marginal <= pass. */
+        CanaryConfig: {
+            applications?: string[];
+            classifier: {
+                groupWeights: {
+                    [key: string]: number;
+                };
+                scoreThresholds?: components["schemas"]["CanaryScoreThresholds"];
+            };
+            readonly createdTimestamp?: number;
+            /** Format: date-time */
+            readonly createdTimestampIso?: string;
+            description?: string;
+            /** @description Kept when given (a Kayenta config imported with its id); generated otherwise. */
+            id?: string;
+            judge?: {
+                [key: string]: unknown;
+            };
+            metrics: ({
+                analysisConfigurations?: {
+                    canary?: {
+                        critical?: boolean;
+                        /** @enum {unknown} */
+                        direction?: "increase" | "decrease" | "either";
+                        /** @description Measured and reported, never scored. */
+                        dryRun?: boolean;
+                        effectSize?: {
+                            [key: string]: unknown;
+                        };
+                        mustHaveData?: boolean;
+                        /** @enum {unknown} */
+                        nanStrategy?: "remove" | "replace";
+                        outliers?: {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+                groups: string[];
+                name: string;
+                query: {
+                    /** @enum {string} */
+                    type: "prometheus" | "cloudwatch" | "local";
+                } & {
+                    [key: string]: unknown;
+                };
+                scopeName?: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            name: string;
+            templates?: {
+                [key: string]: string;
+            };
+            readonly updatedBy?: string | null;
+            readonly updatedTimestamp?: number;
+            /** Format: date-time */
+            readonly updatedTimestampIso?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        CanaryConfigList: {
+            items: components["schemas"]["StoredCanaryConfig"][];
+            nextCursor: string | null;
+        };
+        CanaryGroupJudgment: {
+            /** @description NoData when no metric of the group counted */
+            classification?: string;
+            metricCount: number;
+            name: string;
+            score: number;
+            weight: number;
+        };
+        CanaryInterval: {
+            /**
+             * @description NoData: no scored metric had data (no traffic); never counted as a pass.
+             * @enum {unknown}
+             */
+            classification: "Pass" | "Marginal" | "Fail" | "NoData";
+            confidenceLevel?: number;
+            /** Format: date-time */
+            endTime: string;
+            groups: components["schemas"]["CanaryGroupJudgment"][];
+            /** @description From 0. */
+            index: number;
+            /** Format: date-time */
+            judgedAt: string;
+            metrics: components["schemas"]["CanaryIntervalMetric"][];
+            reason?: string;
+            score: number;
+            scoreThresholds?: components["schemas"]["CanaryScoreThresholds"];
+            /** Format: date-time */
+            startTime: string;
+        };
+        CanaryIntervalMetric: components["schemas"]["CanaryMetricJudgment"] & {
+            /** @description The control values judged (one per step, gaps left out), for charts. */
+            control: number[];
+            experiment: number[];
+            /** @description The queries as sent, templates expanded. */
+            queries?: {
+                control?: string;
+                experiment?: string;
+            } | null;
+        };
+        CanaryJudgeRequest: {
+            /** @default 0.98 */
+            confidenceLevel: number;
+            config: components["schemas"]["CanaryConfig"] | string;
+            metrics: {
+                control: (number | null)[];
+                experiment: (number | null)[];
+                name: string;
+            }[];
+            scoreThresholds?: components["schemas"]["CanaryScoreThresholds"];
+        };
+        CanaryJudgeResult: {
+            /** @enum {unknown} */
+            classification: "Pass" | "Marginal" | "Fail" | "NoData";
+            confidenceLevel?: number;
+            groups: components["schemas"]["CanaryGroupJudgment"][];
+            metrics: components["schemas"]["CanaryMetricJudgment"][];
+            reason?: string;
+            score: number;
+            scoreThresholds?: components["schemas"]["CanaryScoreThresholds"];
+        };
+        CanaryMetricJudgment: {
+            /** @enum {unknown} */
+            classification: "Pass" | "High" | "Low" | "Nodata" | "NodataFailMetric" | "Error";
+            controlStats?: components["schemas"]["CanaryMetricStats"];
+            /** @description This metric fails the canary by itself (a critical metric that failed or had no data). */
+            critical: boolean;
+            /** @description The metric is configured critical. */
+            criticalMetric?: boolean;
+            /** @description Mean ratio experiment/control; null when a mean is 0. */
+            deviation: number | null;
+            dryRun?: boolean;
+            effectSize?: number | null;
+            /** @enum {unknown} */
+            effectSizeMeasure?: "meanRatio" | "cles";
+            estimate: number | null;
+            experimentStats?: components["schemas"]["CanaryMetricStats"];
+            groups?: string[];
+            hasData?: boolean;
+            /** @description Confidence interval of the location shift experiment - control. */
+            interval: number[] | null;
+            name: string;
+            /** @description Two-sided. */
+            pValue: number | null;
+            reason?: string;
+        };
+        /** @description Descriptive statistics of the values judged (NaN, written null, when there were none). */
+        CanaryMetricStats: {
+            count: number;
+            max: number;
+            mean: number;
+            median: number;
+            min: number;
+            std: number;
+        };
+        /** @description A canary run (one kayentaCanary stage) with every interval judged so far. */
+        CanaryResult: {
+            /** @enum {unknown} */
+            analysisType?: "realTime" | "retrospective";
+            application: string | null;
+            /**
+             * @description The verdict, once decided.
+             * @enum {string|null}
+             */
+            classification: "Pass" | "Marginal" | "Fail" | "NoData" | null;
+            /** @description The config as it was when the run started. */
+            config: {
+                [key: string]: unknown;
+            };
+            configId?: string | null;
+            configName: string;
+            /** @description The baseline and canary server groups, when the stage deployed them. */
+            deployment?: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date-time */
+            endTime: string | null;
+            executionId: string | null;
+            id: string;
+            intervals: components["schemas"]["CanaryInterval"][];
+            /** @enum {unknown} */
+            marginalAction?: "fail" | "pause";
+            message?: string | null;
+            pipelineName?: string;
+            scopes?: {
+                [key: string]: unknown;
+            }[];
+            /** @description The latest (finally the deciding) score. */
+            score: number | null;
+            scores: number[];
+            scoreThresholds?: components["schemas"]["CanaryScoreThresholds"];
+            stageId: string | null;
+            stageName?: string;
+            /** Format: date-time */
+            startTime: string;
+            /**
+             * @description RUNNING also while a marginal canary awaits its manual judgment.
+             * @enum {unknown}
+             */
+            status: "RUNNING" | "SUCCEEDED" | "TERMINAL" | "CANCELED";
+            /** Format: date-time */
+            updatedTime?: string;
+            /** @description Every planned interval. */
+            windows?: {
+                /** Format: date-time */
+                endTime: string;
+                index: number;
+                /** Format: date-time */
+                startTime: string;
+            }[];
+        };
+        CanaryScoreThresholds: {
+            marginal: number;
+            pass: number;
+        };
         Cluster: {
             account: string;
             loadBalancers: {
@@ -984,6 +1276,7 @@ export interface components {
                 [key: string]: string | number | boolean;
             };
         };
+        StoredCanaryConfig: components["schemas"]["CanaryConfig"] & Record<string, never>;
         StoredPipeline: components["schemas"]["Pipeline"] & {
             /** Format: date-time */
             createTs?: string;
@@ -1579,6 +1872,154 @@ export interface operations {
                 };
                 content?: never;
             };
+        };
+    };
+    listCanaryConfigs: {
+        parameters: {
+            query?: {
+                application?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CanaryConfigList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    saveCanaryConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CanaryConfig"];
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredCanaryConfig"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredCanaryConfig"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    getCanaryConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Canary config id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredCanaryConfig"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    judgeCanary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CanaryJudgeRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CanaryJudgeResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getCanaryResult: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Canary result id (the stage output canaryResultId) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CanaryResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     listExecutions: {

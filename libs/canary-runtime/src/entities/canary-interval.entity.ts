@@ -1,10 +1,16 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { CanaryResultEntity } from './canary-result.entity';
 
 /** One interval's judgment of a canary run. */
 @Entity({ name: 'canary_intervals' })
 export class CanaryIntervalEntity {
   @PrimaryColumn({ name: 'result_id', type: 'text' })
   resultId!: string;
+
+  // Declared for the schema (the rows go with their run); never loaded.
+  @ManyToOne(() => CanaryResultEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'result_id', foreignKeyConstraintName: 'fk_canary_intervals_result' })
+  result?: CanaryResultEntity;
 
   /** From 0. */
   @PrimaryColumn({ name: 'index', type: 'int' })

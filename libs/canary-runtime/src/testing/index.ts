@@ -1,1 +1,2 @@
 export * from './in-memory-canary.stores';
+export * from './canary-test-database';

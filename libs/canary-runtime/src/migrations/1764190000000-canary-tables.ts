@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Canary configs, canary runs and each interval's judgment (issue 5). */
-export class CanaryTables1764180000000 implements MigrationInterface {
-  name = 'CanaryTables1764180000000';
+export class CanaryTables1764190000000 implements MigrationInterface {
+  name = 'CanaryTables1764190000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
@@ -39,7 +39,7 @@ export class CanaryTables1764180000000 implements MigrationInterface {
     await q.query('CREATE INDEX ix_canary_results_application_created ON canary_results (application, created_at)');
     await q.query(`
       CREATE TABLE canary_intervals (
-        result_id text NOT NULL REFERENCES canary_results (id) ON DELETE CASCADE,
+        result_id text NOT NULL,
         index int NOT NULL,
         start_time timestamptz NOT NULL,
         end_time timestamptz NOT NULL,
@@ -47,7 +47,8 @@ export class CanaryTables1764180000000 implements MigrationInterface {
         score double precision NOT NULL,
         classification text NOT NULL,
         judgment jsonb NOT NULL,
-        PRIMARY KEY (result_id, index)
+        PRIMARY KEY (result_id, index),
+        CONSTRAINT fk_canary_intervals_result FOREIGN KEY (result_id) REFERENCES canary_results (id) ON DELETE CASCADE
       )`);
   }
 
