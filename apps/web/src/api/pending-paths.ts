@@ -1,6 +1,6 @@
 /**
  * Paths of API.md that other engineers are building and that the OpenAPI document does not hold
- * yet (clusters, accounts, canary, me). Typed here after API.md so the pages can
+ * yet (the canary results). Typed here after API.md so the pages can
  * be written against the same typed client; `ApiPaths` prefers the generated type of a path as soon
  * as the document has it, so a difference in shape then shows up as a type error in the page.
  */
@@ -19,40 +19,12 @@ type Post<Body, Res, Path = never> = {
 type Method = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
 type PathItem<P, Ops> = { parameters: { query?: never; header?: never; cookie?: never } & PathParams<P> } & { [M in Exclude<Method, keyof Ops>]?: never } & Ops;
 
-export interface AccountView {
-  name: string;
-  provider: 'aws' | 'local' | string;
-  regions: string[];
-  environment?: string;
-  permissions?: Record<string, string[]>;
-}
-
-export interface ServerGroupView {
-  name: string;
-  region: string;
-  enabled: boolean;
-  capacity: { min: number; max: number; desired: number };
-  instances: { total: number; up: number; down: number; starting: number };
-  image?: string | null;
-  imageId?: string | null;
-  createdTime?: string | number | null;
-  loadBalancers?: string[];
-}
-
-export interface ClusterView {
-  account: string;
-  name: string;
-  serverGroups: ServerGroupView[];
-  /** Where the cluster's load balancers listen (local: http://127.0.0.1:port). */
-  loadBalancers?: Array<{ name: string; region: string; address: string | null }>;
-}
-
 export interface CanaryMetricJudgment {
   name: string;
   classification: string;
   critical?: boolean;
-  deviation?: string | null;
-  interval?: [number, number] | number[] | null;
+  deviation?: number | null;
+  interval?: number[] | null;
   estimate?: number | null;
   pValue?: number | null;
   /** Raw samples, when the run stored them. */
@@ -75,11 +47,11 @@ export interface MetricStatsView {
 
 export interface CanaryIntervalView {
   index?: number;
-  time?: string;
   startTime?: string;
   endTime?: string;
   score: number;
   classification?: string;
+  reason?: string;
   metrics?: CanaryMetricJudgment[];
 }
 
@@ -92,20 +64,15 @@ export interface CanaryResultView {
   score?: number | null;
   classification?: string | null;
   config?: Record<string, unknown> | null;
+  scoreThresholds?: { pass: number; marginal: number };
+  configName?: string;
+  pipelineName?: string;
+  stageName?: string;
+  message?: string | null;
   intervals: CanaryIntervalView[];
-  [key: string]: unknown;
-}
-
-export interface MeView {
-  name: string;
-  roles: string[];
-  admin: boolean;
 }
 
 export interface PendingPaths {
-  '/api/v1/accounts': PathItem<never, { get: Get<AccountView[]> }>;
-  '/api/v1/applications/{app}/clusters': PathItem<{ app: string }, { get: Get<ClusterView[], { app: string }> }>;
   '/api/v1/canary/results/{id}': PathItem<{ id: string }, { get: Get<CanaryResultView, { id: string }> }>;
   '/api/v1/canary/configs': PathItem<never, { get: Get<Array<Record<string, unknown>>>; post: Post<Record<string, unknown>, Record<string, unknown>> }>;
-  '/api/v1/me': PathItem<never, { get: Get<MeView> }>;
 }

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import type { CanaryIntervalView } from '../api/pending-paths';
+import type { CanaryIntervalView, CanaryResultView } from '../api/pending-paths';
 import { useCanaryResult } from '../api/queries';
 import { DistributionChart, ScoreChart, StatsChart } from '../components/charts';
 import { ErrorBox } from '../components/error-box';
@@ -15,11 +15,12 @@ export default function CanaryPage() {
   const [chosen, setChosen] = useState<number | null>(null);
   if (result.isPending) return <p role="status">Loading…</p>;
   if (!result.data) return <ErrorBox error={result.error} title="Could not load the canary result" />;
-  const r = result.data;
+  // The generated type once the document has the path, else API.md's (a structural subset of it).
+  const r: CanaryResultView = result.data;
   const intervals: CanaryIntervalView[] = r.intervals ?? [];
   const index = chosen ?? intervals.length - 1;
   const interval = intervals[index];
-  const thresholds = ((r.config?.['classifier'] as { scoreThresholds?: { pass?: number; marginal?: number } } | undefined)?.scoreThresholds ?? {}) as { pass?: number; marginal?: number };
+  const thresholds: { pass?: number; marginal?: number } = r.scoreThresholds ?? (r.config?.['classifier'] as { scoreThresholds?: { pass?: number; marginal?: number } } | undefined)?.scoreThresholds ?? {};
   return (
     <section aria-labelledby="canary-title">
       <nav className="crumbs" aria-label="Breadcrumb">
@@ -32,13 +33,19 @@ export default function CanaryPage() {
         )}
       </nav>
       <h1 id="canary-title">
-        Canary report{' '}
+        Canary report{r.configName ? `: ${r.configName}` : ''}{' '}
         {r.classification && (
           <span className={`badge status-${tone(r.classification)}`}>
             {r.classification} {typeof r.score === 'number' ? r.score.toFixed(1) : ''}
           </span>
         )}
       </h1>
+      {(r.pipelineName || r.stageName) && (
+        <p className="muted">
+          {r.pipelineName} {r.stageName ? `· ${r.stageName}` : ''} {r.status ? `· ${r.status}` : ''}
+        </p>
+      )}
+      {r.message && <p className={r.classification === 'Pass' ? 'ok' : 'error-box'}>{r.message}</p>}
       {intervals.length === 0 ? (
         <p className="muted">No interval has been judged yet.</p>
       ) : (

@@ -1,11 +1,13 @@
 import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import type { ClusterView, ServerGroupView } from '../api/pending-paths';
+import type { Schemas } from '@gennaker/api-client';
 import { useAccounts, useClusters, useRunTask } from '../api/queries';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorBox } from '../components/error-box';
 import { formatTime } from '../util/format.util';
 import { clusterActivity, groupClusters, serverGroupVersion } from '../util/clusters.util';
+
+type ServerGroupView = Schemas['ServerGroupSummary'];
 
 type Operation = 'resize' | 'enable' | 'disable' | 'destroy' | 'rollback';
 
@@ -37,7 +39,7 @@ export default function ClustersPage() {
   const [pending, setPending] = useState<Pending | null>(null);
   const [capacity, setCapacity] = useState({ min: 0, max: 0, desired: 0 });
   const [started, setStarted] = useState<{ id: string; what: string } | null>(null);
-  const grouped = useMemo(() => groupClusters((clusters.data ?? []) as ClusterView[]), [clusters.data]);
+  const grouped = useMemo(() => groupClusters(clusters.data ?? []), [clusters.data]);
   const providerOf = (account: string) => accounts.data?.find((a) => a.name === account)?.provider;
 
   const open = (p: Pending) => {

@@ -220,7 +220,8 @@ function StageDetail({ execution, stage: s, act, busy, onSelect }: { execution: 
   const judgment = s.type === 'manualJudgment' && running;
   const options = ((s.context['judgmentInputs'] as Array<{ value?: string }> | undefined) ?? []).map((o) => o.value ?? '').filter(Boolean);
   const children = execution.stages.filter((c) => c.parentStageId === s.id);
-  const canaryId = (s.outputs['canaryResultId'] ?? s.context['canaryResultId']) as string | undefined;
+  // A canary stage's run: on the stage, or on the synthetic stage that did the analysis.
+  const canaryId = [s, ...children].map((x) => x.outputs['canaryResultId'] ?? x.context['canaryResultId']).find((v): v is string => typeof v === 'string');
   const restartable = ['TERMINAL', 'FAILED_CONTINUE', 'CANCELED', 'STOPPED', 'SUCCEEDED', 'SKIPPED'].includes(s.status);
   return (
     <section className="stage-detail" aria-labelledby="stage-title">

@@ -7,11 +7,16 @@ const sg = (name: string, enabled: boolean, up: number, desired: number, region 
   enabled,
   capacity: { min: desired, max: desired, desired },
   instances: { total: up, up, down: 0, starting: 0 },
+  image: 'app-1.0.0',
+  imageId: 'img-1',
+  // Created in version order, as a deploy does.
+  createdTime: new Date(Date.UTC(2026, 0, 1, 0, Number(name.slice(-3)))).toISOString(),
+  loadBalancers: [],
 });
 
 describe('clusters', () => {
   it('groups by account, region and cluster, newest server group first', () => {
-    const out = groupClusters([{ account: 'local', name: 'app-prod', serverGroups: [sg('app-prod-v001', true, 2, 2), sg('app-prod-v002', true, 0, 2), sg('app-prod-v001', false, 0, 0, 'r2')] }]);
+    const out = groupClusters([{ account: 'local', name: 'app-prod', loadBalancers: [], serverGroups: [sg('app-prod-v001', true, 2, 2), sg('app-prod-v002', true, 0, 2), sg('app-prod-v001', false, 0, 0, 'r2')] }]);
     expect(out).toHaveLength(1);
     expect(out[0]!.regions.map((r) => r.region)).toEqual(['local-1', 'r2']);
     expect(out[0]!.regions[0]!.clusters[0]!.serverGroups.map((g) => g.name)).toEqual(['app-prod-v002', 'app-prod-v001']);

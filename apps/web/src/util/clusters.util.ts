@@ -1,4 +1,7 @@
-import type { ClusterView, ServerGroupView } from '../api/pending-paths';
+import type { Schemas } from '@gennaker/api-client';
+
+type ClusterView = Schemas['Cluster'];
+type ServerGroupView = Schemas['ServerGroupSummary'];
 
 /** "v003" of "app-prod-v003" (Frigga's naming); null for a name without a version. */
 export function serverGroupVersion(name: string): string | null {
