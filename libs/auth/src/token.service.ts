@@ -75,7 +75,10 @@ export class TokenService {
     if (!row) return { ok: false, reason: 'unknown' };
     if (row.revokedAt !== null) return { ok: false, reason: 'revoked' };
     if (row.expiresAt !== null && new Date(row.expiresAt).getTime() <= Date.now()) return { ok: false, reason: 'expired' };
-    this.repo.touch(row.id).catch((err: unknown) => this.log.warn(`could not record the use of token ${row.id}: ${(err as Error).message}`));
+    // Last use is recorded at most once a minute per token: no write on most requests.
+    if (row.lastUsedAt === null || Date.now() - new Date(row.lastUsedAt).getTime() > 60_000) {
+      this.repo.touch(row.id).catch((err: unknown) => this.log.warn(`could not record the use of token ${row.id}: ${(err as Error).message}`));
+    }
     const kind = row.kind === 'session' ? 'session' : row.kind === 'service' ? 'service' : 'token';
     return { ok: true, tokenId: row.id, principal: withAdmin({ name: row.name, roles: row.roles, kind }, this.settings.adminRoles) };
   }

@@ -1,11 +1,12 @@
 import { ANONYMOUS, missingJudgmentRoles, mayRunAs, type Principal } from '@gennaker/auth-policy';
 import { AccessService, AUTH_SETTINGS, denied, forbidden, TokenService, unauthorized, type AuthSettings } from '@gennaker/auth';
-import { InputError, isPlainObject, type ErrorDetail } from '@gennaker/common';
+import { GennakerError, InputError, isPlainObject, type ErrorDetail } from '@gennaker/common';
 import { findStage } from '@gennaker/engine';
 import { ExecutionService } from '@gennaker/runtime';
-import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { policyOf, type AppLocator, type RoutePolicy } from '../security/route-policies';
+import { AuthFailureLimiter } from '../security/rate-limit.middleware';
 import { routeKeysOf } from '../security/route-key.util';
 
 export type { Principal } from '@gennaker/auth-policy';
@@ -43,6 +44,7 @@ export class AuthGuard implements CanActivate {
     @Inject(AccessService) private readonly access: AccessService,
     @Inject(ExecutionService) private readonly executions: ExecutionService,
     @Inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
+    @Optional() @Inject(AuthFailureLimiter) private readonly failures: AuthFailureLimiter | null = null,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -71,8 +73,13 @@ export class AuthGuard implements CanActivate {
       if (this.settings.authRequired) throw unauthorized('missing bearer token (Authorization: Bearer <token>)');
       return ANONYMOUS;
     }
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const wait = await this.failures?.blockedFor(address);
+    if (wait) throw new GennakerError('RATE_LIMITED', `too many requests with a bad token from this address; try again in ${wait} s`);
     const r = await this.tokens.authenticate(token);
     if (r.ok) return r.principal;
+    // Only refused requests count as guesses (an open install ignores tokens it never issued).
+    if (this.settings.authRequired || r.reason !== 'unknown') await this.failures?.failed(address);
     if (r.reason === 'revoked') throw unauthorized('this token was revoked');
     if (r.reason === 'expired') throw unauthorized('this token expired');
     // While authentication is not required, a token this install never issued is ignored (anonymous).

@@ -45,7 +45,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gk-rules-'));
   const accounts = join(dir, 'accounts.json');
   writeFileSync(accounts, JSON.stringify({ accounts: [{ name: 'prod', provider: 'local', regions: ['local'], permissions: { READ: ['dev'], WRITE: ['deployer'] } }] }));
-  stack = await Stack.start({ workers: 1, env: { GENNAKER_ADMIN_TOKEN: ADMIN, GENNAKER_ACCOUNTS_FILE: accounts, GENNAKER_DATA_DIR: join(dir, 'data') } });
+  stack = await Stack.start({ workers: 1, env: { GENNAKER_ADMIN_TOKEN: ADMIN, GENNAKER_ACCOUNTS_FILE: accounts, GENNAKER_DATA_DIR: join(dir, 'data'), GENNAKER_AUTH_FAILURE_LIMIT: '15' } });
   await ok(admin('POST', '/api/v1/applications', { name: 'rules', permissions: { READ: ['dev'], EXECUTE: ['dev'], WRITE: ['dev'] } }), 201);
 });
 afterAll(async () => {
@@ -212,5 +212,19 @@ describe('audit log', () => {
     } finally {
       await db.end();
     }
+  });
+});
+
+// Last: it blocks this address for a minute.
+describe('guessing tokens', () => {
+  it('answers 429 to every token from an address after too many bad ones in a minute', async () => {
+    const good = await token(['dev']);
+    const statuses: number[] = [];
+    for (let i = 0; i < 16; i++) statuses.push((await call(`gk_guess-${i}-000000000000000000000000`, 'GET', '/api/v1/me')).status);
+    expect(statuses.filter((s) => s === 401).length).toBeGreaterThanOrEqual(12);
+    expect(statuses.at(-1)).toBe(429);
+    const blocked = await call(good.token, 'GET', '/api/v1/me');
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.code).toBe('RATE_LIMITED');
   });
 });

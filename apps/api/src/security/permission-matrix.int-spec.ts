@@ -20,7 +20,7 @@ let seq = 0;
 const fx: Record<string, string> = {};
 
 async function call(role: Role, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(path.startsWith('/webhooks/git/github') ? { 'x-github-event': 'ping', 'x-github-delivery': `ping-${++seq}` } : {}) };
   const t = role === 'admin' ? ADMIN : tokens[role];
   if (t) headers['authorization'] = `Bearer ${t}`;
   const ctl = new AbortController();
@@ -86,6 +86,9 @@ const ROWS: Row[] = [
   { name: 'GET /api/v1/openapi.json', expect: all(200, 200), request: fixed('GET', () => '/api/v1/openapi.json') },
   { name: 'GET /api/v1/schemas/pipeline.json', expect: all(200, 200), request: fixed('GET', () => '/api/v1/schemas/pipeline.json') },
   { name: 'GET /api/v1/auth', expect: all(200, 200), request: fixed('GET', () => '/api/v1/auth') },
+  { name: 'GET /api/docs', expect: all(200, 200), request: fixed('GET', () => '/api/docs') },
+  // Webhooks authenticate by their signature, not by a token (a ping is accepted and starts nothing).
+  { name: 'POST /webhooks/git/github', expect: all(202, 202), request: fixed('POST', () => '/webhooks/git/github', () => ({ zen: 'Keep it logically awesome.', hook_id: 1 })) },
   { name: 'GET /api/v1/me', expect: all(200), request: fixed('GET', () => '/api/v1/me') },
   { name: 'POST /api/v1/tokens', expect: onlyAdmin(201), request: async () => ({ method: 'POST', path: '/api/v1/tokens', body: { name: `t${++seq}`, roles: ['reader'] } }) },
   { name: 'GET /api/v1/tokens', expect: onlyAdmin(200), request: fixed('GET', () => '/api/v1/tokens') },

@@ -4,6 +4,8 @@ import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 export interface RateLimits {
+  /** Requests with a bad token per minute and client address before every token is refused (GENNAKER_AUTH_FAILURE_LIMIT, default 30). */
+  authFailuresPerMinute: number;
   /** Sign-in requests per minute and client address (GENNAKER_SIGNIN_RATE_LIMIT, default 20). */
   signinPerMinute: number;
   /** Webhook deliveries per minute and client address (GENNAKER_WEBHOOK_RATE_LIMIT, default 600). */
@@ -17,7 +19,7 @@ export function readRateLimits(env: NodeJS.ProcessEnv = process.env): RateLimits
     if (!Number.isInteger(v) || v < 1) throw new Error(`setting ${name} must be a positive integer, got "${raw}"`);
     return v;
   };
-  return { signinPerMinute: n('GENNAKER_SIGNIN_RATE_LIMIT', 20), webhookPerMinute: n('GENNAKER_WEBHOOK_RATE_LIMIT', 600) };
+  return { signinPerMinute: n('GENNAKER_SIGNIN_RATE_LIMIT', 20), webhookPerMinute: n('GENNAKER_WEBHOOK_RATE_LIMIT', 600), authFailuresPerMinute: n('GENNAKER_AUTH_FAILURE_LIMIT', 30) };
 }
 
 /**
@@ -48,4 +50,36 @@ export function rateLimit(name: string, perMinute: number, redis: Redis, prefix:
       },
     );
   };
+}
+
+/**
+ * Guessing tokens: after too many requests with a bad token from one address in a minute, every
+ * request with a token from it is answered 429 until the minute is over.
+ */
+export class AuthFailureLimiter {
+  private readonly limiter: RateLimiterRedis;
+
+  constructor(
+    redis: Redis,
+    prefix: string,
+    private readonly perMinute: number,
+  ) {
+    this.limiter = new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: `${prefix}:rl:auth-failures`,
+      points: perMinute,
+      duration: 60,
+      insuranceLimiter: new RateLimiterMemory({ keyPrefix: 'rl:auth-failures', points: perMinute, duration: 60 }),
+    });
+  }
+
+  /** Seconds to wait when the address is blocked, else null. */
+  async blockedFor(address: string): Promise<number | null> {
+    const r = await this.limiter.get(address).catch(() => null);
+    return r && r.consumedPoints >= this.perMinute ? Math.max(1, Math.ceil(r.msBeforeNext / 1000)) : null;
+  }
+
+  async failed(address: string): Promise<void> {
+    await this.limiter.consume(address).catch(() => undefined);
+  }
 }

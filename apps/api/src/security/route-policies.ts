@@ -107,7 +107,7 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   'ALL /admin/queues/*path': { auth: 'admin' },
 
   // Canary (issue 5): configs and results are shared; a judgment is pure computation.
-  'GET /api/v1/canary/configs': { auth: 'signedIn' },
+  'GET /api/v1/canary/configs': { auth: 'signedIn', app: { query: 'application' }, permission: READ },
   'POST /api/v1/canary/configs': { auth: 'signedIn' },
   'GET /api/v1/canary/configs/:id': { auth: 'signedIn' },
   'POST /api/v1/canary/judge': { auth: 'signedIn' },

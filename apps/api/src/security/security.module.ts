@@ -1,10 +1,10 @@
 import { Inject, Module, type MiddlewareConsumer, type NestModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { rateLimit, readRateLimits } from './rate-limit.middleware';
+import { AuthFailureLimiter, rateLimit, readRateLimits } from './rate-limit.middleware';
 
 const RATE_LIMIT_REDIS = Symbol('RATE_LIMIT_REDIS');
 
-/** Rate limits on sign-in and webhooks, counted in Redis (shared by every api replica). */
+/** Rate limits on sign-in, webhooks and bad tokens, counted in Redis (shared by every api replica). */
 @Module({
   providers: [
     {
@@ -15,7 +15,13 @@ const RATE_LIMIT_REDIS = Symbol('RATE_LIMIT_REDIS');
         return redis;
       },
     },
+    {
+      provide: AuthFailureLimiter,
+      inject: [RATE_LIMIT_REDIS],
+      useFactory: (redis: Redis) => new AuthFailureLimiter(redis, process.env['GENNAKER_QUEUE_PREFIX'] || 'gennaker', readRateLimits().authFailuresPerMinute),
+    },
   ],
+  exports: [AuthFailureLimiter],
 })
 export class SecurityModule implements NestModule, OnApplicationShutdown {
   constructor(@Inject(RATE_LIMIT_REDIS) private readonly redis: Redis) {}
