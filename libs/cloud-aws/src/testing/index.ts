@@ -1,1 +1,2 @@
 export * from './moto';
+export * from './recording-proxy';

@@ -3,13 +3,15 @@
 // deploy in two regions through the assume-role account, a worker SIGKILLed while AWS is creating
 // the new group (no duplicate group after the restart), and no credential in any API answer or
 // process log. Runs when AWS_ENDPOINT_URL is set.
-import { createServer, request, type Server } from 'node:http';
+// It lives here, beside the benchmark that drives the same processes, and not in libs/cloud-aws:
+// there, importing @gennaker/testkit would close a project cycle (testkit -> persistence ->
+// canary-runtime -> cloud-aws) that the module-boundary lint refuses.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Stack, waitFor } from '@gennaker/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AWS_TEST_ENDPOINT, BakeBuilderSimulator, assumeRoleForTest, createTargetGroup, ensureFakeCredentials, groupInstances, healthyTargets, type MotoTarget } from './testing';
+import { AWS_TEST_ENDPOINT, BakeBuilderSimulator, RecordingProxy, assumeRoleForTest, createTargetGroup, ensureFakeCredentials, groupInstances, healthyTargets, type MotoTarget } from '@gennaker/cloud-aws/testing';
 
 if (!AWS_TEST_ENDPOINT) console.log('[cloud-aws] api/worker suite on moto_server skipped: set AWS_ENDPOINT_URL (e.g. http://127.0.0.1:5055) with moto_server running');
 
@@ -23,69 +25,6 @@ const ACCESS_KEY = 'AKIAGENNAKERSTACK001';
 const SECRET_KEY = `stack-secret-key-${RUN}-DO-NOT-LOG`;
 const APP = `stk${RUN}`;
 const TG = `stk${RUN}`;
-
-interface Exchange {
-  action: string;
-  body: string;
-  response: string;
-}
-
-/**
- * Forwards everything to moto_server and records it. While `holdCreates` is set, the answer to a
- * CreateAutoScalingGroup is held back after moto has created the group: a worker killed then
- * dies with the group made and the answer unseen, the window a retry must not double.
- */
-class RecordingProxy {
-  readonly exchanges: Exchange[] = [];
-  holdCreates = false;
-  held = 0;
-  private server: Server | undefined;
-  url = '';
-
-  constructor(private readonly upstream: string) {}
-
-  async start(): Promise<this> {
-    const up = new URL(this.upstream);
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        const text = body.toString('utf8');
-        const action = /(?:^|&)Action=([A-Za-z]+)/.exec(text)?.[1] ?? String(req.headers['x-amz-target'] ?? 'Unknown');
-        const forward = request({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers: req.headers }, (upRes) => {
-          const out: Buffer[] = [];
-          upRes.on('data', (c: Buffer) => out.push(c));
-          upRes.on('end', () => {
-            const response = Buffer.concat(out);
-            this.exchanges.push({ action, body: text, response: response.toString('utf8') });
-            if (action === 'CreateAutoScalingGroup' && this.holdCreates) {
-              // Never answered: the worker that sent it is about to be killed.
-              this.held++;
-              return;
-            }
-            res.writeHead(upRes.statusCode ?? 500, upRes.headers);
-            res.end(response);
-          });
-        });
-        forward.on('error', () => res.destroy());
-        forward.end(body);
-      });
-    });
-    await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', () => r()));
-    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => this.server?.close(() => r()));
-  }
-
-  count(action: string, contains = ''): number {
-    return this.exchanges.filter((e) => e.action === action && e.body.includes(contains)).length;
-  }
-}
 
 describe.skipIf(!AWS_TEST_ENDPOINT)('AWS provider in the api and worker processes (moto_server)', () => {
   let stack: Stack;
