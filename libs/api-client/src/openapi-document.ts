@@ -553,6 +553,17 @@ export function openApiDocument(): Schema {
     paths: {
       '/api/v1/health': { get: { operationId: 'health', security: [], responses: { '200': json(ref('Health')), '503': json(ref('Health'), 'A backing service is down') } } },
       '/api/v1/openapi.json': { get: { operationId: 'openApi', security: [], responses: { '200': json({ type: 'object' }) } } },
+      '/metrics': {
+        get: {
+          operationId: 'metrics',
+          description: 'Prometheus metrics of this api process (text exposition format). Needs GENNAKER_METRICS_TOKEN as a bearer token when that is set; open otherwise. Workers serve their own on GENNAKER_WORKER_METRICS_PORT.',
+          security: [],
+          responses: {
+            '200': { description: 'Prometheus text', content: { 'text/plain': { schema: { type: 'string' } } } },
+            '401': json(ref('Error'), 'The metrics token is set and was not given'),
+          },
+        },
+      },
       '/api/v1/schemas/pipeline.json': { get: { operationId: 'pipelineSchema', security: [], responses: { '200': json({ type: 'object' }, 'The JSON Schema of a pipeline document') } } },
       '/api/v1/stage-types': { get: { operationId: 'listStageTypes', responses: { '200': json({ type: 'array', items: ref('StageType') }) } } },
       '/api/v1/applications': {
