@@ -39,6 +39,8 @@ function errorName(err: unknown): string {
 }
 
 const BAD_REQUEST_NAMES = new Set(['InvalidParameterValueException', 'InvalidParameterCombinationException', 'MissingRequiredParameterException', 'ValidationError', 'InvalidNextToken']);
+// CloudWatch answers throttling with HTTP 400 (Query protocol): a 4xx is not always bad input.
+const THROTTLING_NAMES = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestLimitExceeded', 'TooManyRequestsException', 'LimitExceededException', 'RequestThrottled']);
 
 /**
  * CloudWatch GetMetricData (a metric stat or a metric math / SEARCH expression), every page, on the
@@ -78,6 +80,7 @@ export class CloudWatchMetricSource implements MetricSource {
         out = await client.send(new GetMetricDataCommand(command), input.signal ? { abortSignal: input.signal } : undefined);
       } catch (err) {
         const status = httpStatus(err);
+        if (THROTTLING_NAMES.has(errorName(err))) throw new TransientError(`CloudWatch throttled GetMetricData in ${region}: ${errorMessage(err)}`, err);
         if (BAD_REQUEST_NAMES.has(errorName(err)) || (status !== undefined && status >= 400 && status < 500 && status !== 429 && status !== 403)) {
           throw new MetricQueryError(`CloudWatch refused the query: ${errorName(err)}: ${errorMessage(err)}`, input.query['expression'] !== undefined ? '/expression' : '/metricStat');
         }
