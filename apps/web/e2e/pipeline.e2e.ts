@@ -39,6 +39,15 @@ describe('the UI in Chromium', () => {
     await page.getByLabel('API token').fill('wrong-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('did not accept');
+    // Back from an OIDC provider, the token arrives in the fragment; it is kept and removed from the URL.
+    await page.goto(`${ui.webUrl}/sign-in?next=${encodeURIComponent('/deliveries')}#token=${ui.token}`);
+    await page.waitForURL((u) => u.pathname === '/deliveries');
+    expect(new URL(page.url()).hash).toBe('');
+    // The header says who is signed in; signing out forgets the token.
+    await page.getByText('admin (admin)').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in/);
+    expect(await page.evaluate(() => localStorage.getItem('gennaker.token'))).toBeNull();
     await signIn(ui);
     await page.getByRole('button', { name: 'Create application' }).click();
     await page.getByLabel('Name', { exact: true }).fill('shop');

@@ -1,7 +1,8 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { unwrap } from '@gennaker/api-client';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, NavLink, Outlet, useNavigate } from 'react-router';
-import { storedToken, storeToken } from '../api/client';
+import { api, storedToken, storeToken } from '../api/client';
 
 type Theme = 'light' | 'dark';
 
@@ -43,6 +44,7 @@ export function Layout() {
   const navigate = useNavigate();
   const qc = useQueryClient();
   const signedIn = storedToken() !== null;
+  const me = useQuery({ queryKey: ['me'], queryFn: () => unwrap(api.GET('/api/v1/me')), staleTime: 300_000, retry: false });
   return (
     <>
       <a href="#main" className="skip-link">
@@ -57,6 +59,12 @@ export function Layout() {
           <NavLink to="/deliveries">Trigger deliveries</NavLink>
         </nav>
         <div className="spacer" />
+        {me.data && (
+          <span className="muted small" title={me.data.roles.length > 0 ? `roles: ${me.data.roles.join(', ')}` : undefined}>
+            {me.data.name}
+            {me.data.admin ? ' (admin)' : ''}
+          </span>
+        )}
         <ThemeToggle />
         {signedIn && (
           <button
