@@ -183,6 +183,27 @@ describe('operating executions', () => {
     expect(judge.context.judgmentInput).toBe('promote');
   });
 
+  it('lists executions a page at a time, of the application or of one pipeline', async () => {
+    const p = await save({ name: 'many', stages: [{ refId: '1', type: 'wait', name: 'Quick', waitTime: 0 }] });
+    const ids: string[] = [];
+    for (let i = 0; i < 27; i++) ids.push((await ui.stack.client.post(`/api/v1/pipelines/${p.id}/executions`, {})).body.id);
+    const { page } = ui;
+    await page.goto(`${ui.webUrl}/applications/ops/pipelines`);
+    await page.getByRole('link', { name: 'All executions of many' }).click();
+    await page.waitForURL(/\/applications\/ops\/executions\?pipelineId=/);
+    const rows = page.locator('.executions .execution-row');
+    await expect.poll(() => rows.count()).toBe(25);
+    // Newest first: the last one started heads the list.
+    expect(await rows.first().getAttribute('href')).toBe(`/executions/${ids.at(-1)}`);
+    await page.getByRole('button', { name: 'Next →' }).click();
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.last().getAttribute('href')).toBe(`/executions/${ids[0]}`);
+    await page.getByRole('button', { name: '← Previous' }).click();
+    await expect.poll(() => rows.count()).toBe(25);
+    await page.getByRole('link', { name: 'show all' }).click();
+    await expect.poll(() => rows.count()).toBe(25);
+  });
+
   it('is usable by keyboard and switches to the dark theme', async () => {
     const { page } = ui;
     await page.goto(`${ui.webUrl}/applications/ops/pipelines`);
