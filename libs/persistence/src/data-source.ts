@@ -8,14 +8,15 @@ import { StageEntity } from './entities/stage.entity';
 import { TaskEntity } from './entities/task.entity';
 import { InitialSchema1764140000000 } from './migrations/1764140000000-initial-schema';
 import { ExecutionVersion1764160000000 } from './migrations/1764160000000-execution-version';
-import { TriggerDeliveryEntity, TriggerStartEntity, TriggerTables1764150000000 } from '@gennaker/trigger-store';
-import { CLOUD_ENTITIES, ClusterLocks1764171100000, LocalProvider1764171000000 } from '@gennaker/cloud-local';
-import { AUTH_ENTITIES, AuthTables1764180000000 } from '@gennaker/auth-store';
-import { CANARY_ENTITIES, CanaryTables1764190000000 } from '@gennaker/canary-runtime';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/gennaker';
 
-export const ENTITIES = [
+/**
+ * The engine's own tables. Feature libs (triggers, cloud, auth, canary...) own theirs: the full
+ * list of a process is composed in libs/platform/src/database-schema.ts, not here, so this lib
+ * never depends on a feature lib.
+ */
+export const CORE_ENTITIES = [
   ApplicationEntity,
   PipelineConfigEntity,
   PipelineRevisionEntity,
@@ -23,29 +24,31 @@ export const ENTITIES = [
   StageEntity,
   TaskEntity,
   OutboxEntity,
-  TriggerDeliveryEntity,
-  TriggerStartEntity,
-  ...CLOUD_ENTITIES,
-  ...AUTH_ENTITIES,
-  ...CANARY_ENTITIES,
 ];
 
-/** Every migration, in order. New ones are appended here (timestamped class names). */
-export const MIGRATIONS = [InitialSchema1764140000000, TriggerTables1764150000000, ExecutionVersion1764160000000, LocalProvider1764171000000, ClusterLocks1764171100000, AuthTables1764180000000, CanaryTables1764190000000];
+/** The engine's own migrations, in order (timestamped class names). */
+export const CORE_MIGRATIONS = [InitialSchema1764140000000, ExecutionVersion1764160000000];
+
+/** A TypeORM entity class or migration class, as DataSource options take them. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export type SchemaClass = Function;
 
 export interface DatabaseOptions {
   url?: string;
   /** Connection pool size per process. */
   poolSize?: number;
   applicationName?: string;
+  /** Entities and migrations of the whole process (default: the engine's own). */
+  entities?: SchemaClass[];
+  migrations?: SchemaClass[];
 }
 
 export function createDataSource(options: DatabaseOptions = {}): DataSource {
   return new DataSource({
     type: 'postgres',
     url: options.url ?? process.env['DATABASE_URL'] ?? DEFAULT_DATABASE_URL,
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
+    entities: options.entities ?? CORE_ENTITIES,
+    migrations: options.migrations ?? CORE_MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
     // Never: schema changes go through migrations only.
     synchronize: false,

@@ -1,7 +1,7 @@
 import { createExecution } from '@gennaker/engine';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataSource, MIGRATIONS, runMigrations } from './data-source';
+import { CORE_MIGRATIONS, createDataSource, runMigrations } from './data-source';
 import { ExecutionRepository } from './execution.repository';
 import { OutboxRepository } from './outbox.repository';
 import { createTestDatabase } from './test-database';
@@ -17,7 +17,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   ds = createDataSource({ url: db.url });
   await ds.initialize();
-  expect(await runMigrations(ds)).toEqual(MIGRATIONS.map((m) => m.name));
+  expect(await runMigrations(ds)).toEqual(CORE_MIGRATIONS.map((m) => m.name));
   repo = new ExecutionRepository(ds);
   outbox = new OutboxRepository(ds);
 });

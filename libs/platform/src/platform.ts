@@ -6,6 +6,7 @@ import { DATA_SOURCE, RuntimeModule } from '@gennaker/runtime';
 import { CORE_STAGES, CoreStagesModule } from '@gennaker/stages';
 import { TriggerRuntimeModule } from '@gennaker/trigger-runtime';
 import type { DynamicModule } from '@nestjs/common';
+import { SCHEMA_ENTITIES, SCHEMA_MIGRATIONS } from './database-schema';
 
 /**
  * The modules every Gennaker process loads. api and worker get the same stage registry, so a
@@ -22,6 +23,7 @@ export function platformModules(options: { worker: boolean }): DynamicModule['im
         CanaryRuntimeModule.forRoot({ dataSource: DATA_SOURCE, localMetrics: LOCAL_METRICS_SOURCE, cloudProviders: CLOUD_PROVIDER_REGISTRY, providerList: CLOUD_PROVIDERS, clusterLock: CLUSTER_LOCK }),
       ],
       pluginTokens: [CORE_STAGES, CLOUD_STAGES, CANARY_STAGES],
+      schema: { entities: SCHEMA_ENTITIES, migrations: SCHEMA_MIGRATIONS },
     }),
     ConfigsModule,
     TriggerRuntimeModule.forRoot({ worker: options.worker }),

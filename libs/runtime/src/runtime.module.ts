@@ -7,6 +7,7 @@ import {
   OutboxRepository,
   PipelineConfigRepository,
   runMigrations,
+  type SchemaClass,
 } from '@gennaker/persistence';
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Inject, Module, type DynamicModule, type InjectionToken, type OnApplicationShutdown, type Provider } from '@nestjs/common';
@@ -40,6 +41,8 @@ export interface RuntimeModuleOptions {
   pluginModules: DynamicModule['imports'];
   pluginTokens: InjectionToken[];
   settings?: Partial<RuntimeSettings>;
+  /** Every entity and migration of the process (composed by libs/platform). */
+  schema?: { entities: SchemaClass[]; migrations: SchemaClass[] };
 }
 
 const expressionPort: ExpressionPort = {
@@ -68,7 +71,13 @@ export class RuntimeModule {
       {
         provide: DATA_SOURCE,
         useFactory: async () => {
-          const ds = createDataSource({ url: settings.databaseUrl, poolSize: settings.dbPoolSize, applicationName: options.worker ? 'gennaker-worker' : 'gennaker-api' });
+          const ds = createDataSource({
+            url: settings.databaseUrl,
+            poolSize: settings.dbPoolSize,
+            applicationName: options.worker ? 'gennaker-worker' : 'gennaker-api',
+            entities: options.schema?.entities,
+            migrations: options.schema?.migrations,
+          });
           await ds.initialize();
           await runMigrations(ds);
           return ds;
