@@ -8,7 +8,8 @@ import { AUTH_SETTINGS, readAuthSettings } from './auth-settings';
 import { ExecutionAuthorizerService } from './execution-authorizer.service';
 import { registerSecretsOf, registerSecretSettings } from './known-secrets';
 import { OidcService } from './oidc.service';
-import { SecretHooks } from './secret-hooks.service';
+import { SecretHooks, STAGE_SECRET_BOX } from './secret-hooks.service';
+import { readTriggerSettings, SecretBox } from '@gennaker/trigger-runtime';
 import { TokenService } from './token.service';
 
 /** Registers this install's secrets (settings, account credentials) for redaction. */
@@ -28,7 +29,18 @@ class SecretRegistry implements OnModuleInit {
 @Global()
 @Module({
   imports: [ConfigsModule],
-  providers: [{ provide: AUTH_SETTINGS, useFactory: () => readAuthSettings() }, TokenService, AccessService, AuditService, ExecutionAuthorizerService, SecretHooks, OidcService, SecretRegistry],
+  providers: [
+    { provide: AUTH_SETTINGS, useFactory: () => readAuthSettings() },
+    // The triggers' cipher and key (GENNAKER_SECRETS_KEY, else the per-install key file).
+    { provide: STAGE_SECRET_BOX, useFactory: () => new SecretBox(readTriggerSettings()) },
+    TokenService,
+    AccessService,
+    AuditService,
+    ExecutionAuthorizerService,
+    SecretHooks,
+    OidcService,
+    SecretRegistry,
+  ],
   exports: [AUTH_SETTINGS, TokenService, AccessService, AuditService, OidcService],
 })
 export class AuthModule {}

@@ -4,6 +4,8 @@ import type { Execution, Stage } from '@gennaker/engine';
 import { ExecutionRepository } from '@gennaker/persistence';
 import { EXECUTION_REPOSITORY, ExecutionService, TaskRunner, type ExecutionAuthorizer, type StartAuthorization } from '@gennaker/runtime';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { STAGE_SECRET_BOX } from './secret-hooks.service';
+import { hasSealedSecrets, revealStageSecrets, type SecretCipher } from './stage-secrets.util';
 import type { EntityManager } from 'typeorm';
 import { AccessService } from './access.service';
 import { AuditService } from './audit.service';
@@ -35,6 +37,7 @@ export class ExecutionAuthorizerService implements ExecutionAuthorizer, OnModule
     @Inject(ExecutionService) private readonly executionService: ExecutionService,
     @Inject(TaskRunner) private readonly taskRunner: TaskRunner,
     @Inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
+    @Inject(STAGE_SECRET_BOX) private readonly box: SecretCipher,
   ) {}
 
   onModuleInit(): void {
@@ -73,6 +76,10 @@ export class ExecutionAuthorizerService implements ExecutionAuthorizer, OnModule
     const principal: Principal = auth ? withAdmin({ name: auth.user, roles: auth.roles, kind: auth.kind as Principal['kind'] }, this.settings.adminRoles) : ANONYMOUS;
     const account = this.access.deniedAccount(principal, accounts, 'WRITE');
     return account === null ? null : `${principal.name} may not act on account "${account}" (needs WRITE on the account); stage "${stage.name}" was not run`;
+  }
+
+  revealSecrets(stage: Stage): Stage {
+    return hasSealedSecrets(stage.context) ? { ...stage, context: revealStageSecrets(stage.context, this.box) as Record<string, unknown> } : stage;
   }
 
   private async principalOf(r: StartAuthorization): Promise<Principal> {

@@ -1,18 +1,25 @@
 import { restoreRedacted } from '@gennaker/auth-policy';
 import { PipelineConfigService } from '@gennaker/configs';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { sealStageSecrets, type SecretCipher } from './stage-secrets.util';
+
+/** The cipher of stage secrets at rest (the triggers' SecretBox, same key). */
+export const STAGE_SECRET_BOX = Symbol('STAGE_SECRET_BOX');
 
 /**
- * The API shows stage secrets (a webhook's Authorization header, passwords, tokens...) masked; a
- * pipeline saved back with the mask keeps the secret it had, as trigger secrets do.
+ * Stage secrets (a webhook's Authorization header, passwords, tokens...) are stored encrypted and
+ * shown masked; a pipeline saved back with the mask keeps the secret it had, as trigger secrets do.
  */
 @Injectable()
 export class SecretHooks implements OnModuleInit {
-  constructor(@Inject(PipelineConfigService) private readonly pipelines: PipelineConfigService) {}
+  constructor(
+    @Inject(PipelineConfigService) private readonly pipelines: PipelineConfigService,
+    @Inject(STAGE_SECRET_BOX) private readonly box: SecretCipher,
+  ) {}
 
   onModuleInit(): void {
     this.pipelines.registerHooks({
-      beforeStore: (doc, previous) => ({ ...doc, stages: restoreRedacted(doc['stages'], previous?.['stages']) }),
+      beforeStore: (doc, previous) => ({ ...doc, stages: sealStageSecrets(restoreRedacted(doc['stages'], previous?.['stages']), this.box) }),
     });
   }
 }

@@ -23,4 +23,6 @@ export interface ExecutionAuthorizer {
   started?(execution: Execution, manager: EntityManager): Promise<void>;
   /** Before a task runs: why the execution may not act as this stage asks, or null. */
   authorizeTask?(execution: Execution, stage: Stage): Promise<string | null>;
+  /** The stage as its task sees it: secrets stored encrypted are decrypted (in memory only, never stored back). */
+  revealSecrets?(stage: Stage): Stage;
 }

@@ -75,11 +75,12 @@ export class TaskRunner implements OnModuleDestroy {
       return;
     }
     const impl = registry.task(decision.task.type);
+    const stage = this.authorizer?.revealSecrets?.(decision.stage) ?? decision.stage;
     let outcome: TaskOutcome;
     if (!impl) {
       outcome = { kind: 'error', error: new Error(`no implementation for task "${decision.task.type}"`), retryable: false };
     } else if (decision.timeoutMs !== null) {
-      const input = taskInput(execution, decision.stage, decision.task, Date.now(), new AbortController().signal);
+      const input = taskInput(execution, stage, decision.task, Date.now(), new AbortController().signal);
       let result: TaskResult | void = undefined;
       try {
         result = await impl.onTimeout?.(input);
@@ -92,7 +93,7 @@ export class TaskRunner implements OnModuleDestroy {
       outcome =
         denied !== null
           ? { kind: 'error', error: new GennakerError('FORBIDDEN', denied), retryable: false, code: 'FORBIDDEN' }
-          : await this.invoke(impl, executionId, (signal) => impl.execute(taskInput(execution, decision.stage, decision.task, Date.now(), signal)));
+          : await this.invoke(impl, executionId, (signal) => impl.execute(taskInput(execution, stage, decision.task, Date.now(), signal)));
     }
     await this.engine.apply(executionId, { outboxId, preloaded: execution }, ({ transition }) => transition.applyTaskOutcome(stageId, taskId, outcome));
   }
@@ -100,7 +101,8 @@ export class TaskRunner implements OnModuleDestroy {
   /** Gives canceled (or skipped) tasks of a stage their onCancel hook: stop remote work, clean up. */
   async cancelStage(outboxId: string, message: CancelStageMessage): Promise<void> {
     const execution = await this.executions.load(message.executionId);
-    const stage = execution ? findStage(execution, message.stageId) : undefined;
+    const found = execution ? findStage(execution, message.stageId) : undefined;
+    const stage = found ? (this.authorizer?.revealSecrets?.(found) ?? found) : undefined;
     const results: TaskResult[] = [];
     if (execution && stage) {
       for (const task of stage.tasks) {

@@ -3,12 +3,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Receiver, Stack, waitFor } from '@gennaker/testkit';
+import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * Acceptance (b) of issue 8: a demo-like run with known secrets configured (admin token, webhook
  * secrets, a webhook stage's Authorization header, an AWS external id, the secrets key); no API
- * answer and no log line of any process holds any of them.
+ * answer and no log line of any process holds any of them, and the stage's secrets are encrypted at
+ * rest (stage outputs are stored as the remote end answered them).
  */
 const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as Array<{ name: string; examples: any[] }>;
 const mark = (what: string) => `${what}-${randomBytes(9).toString('hex')}`;
@@ -154,6 +156,20 @@ describe('secrets never leave', () => {
     await waitFor(() => receiver.requests.filter((r) => r.path === '/deploy-hook').length >= 3, { message: () => stack.logs() });
     expect(receiver.requests.filter((r) => r.path === '/deploy-hook').at(-1)!.headers['authorization']).toBe(`Bearer ${SECRETS.header}`);
     await call('PUT', `/api/v1/executions/${again.body.id}/cancel`, { reason: 'enough' });
+    // An old revision with encrypted secrets restores (it still passes the stage's schema).
+    expect((await call('POST', `/api/v1/pipelines/${id}/history/1/restore`)).status).toBe(201);
+
+    // At rest: the stage's secrets are encrypted in pipelines, revisions and stage contexts.
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    try {
+      const stored = await db.query(`SELECT config::text AS t FROM pipeline_configs UNION ALL SELECT config::text FROM pipeline_config_revisions UNION ALL SELECT context::text FROM stages`);
+      const text = stored.rows.map((r: { t: string }) => r.t).join('\n');
+      expect(text).toContain('gk-secret:v1:');
+      for (const secret of [SECRETS.header, SECRETS.apiKey, SECRETS.trigger]) expect(text).not.toContain(secret);
+    } finally {
+      await db.end();
+    }
 
     // Everything a reader of the API can see.
     for (const path of [
