@@ -20,6 +20,7 @@ import { TriggerHousekeeping } from './trigger-housekeeping.service';
 import { TriggerIndex } from './trigger-index.service';
 import { TriggerStarts } from './trigger-starts.service';
 import { TriggersProcessor } from './triggers.processor';
+import { TxLimiter } from './tx-limiter.service';
 import { WebhookService } from './webhook.service';
 
 /**
@@ -35,6 +36,7 @@ export class TriggerRuntimeModule {
       { provide: TRIGGER_DELIVERIES, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new TriggerDeliveryRepository(ds) },
       SecretBox,
       TriggerIndex,
+      TxLimiter,
       CronSchedulers,
       RepoSyncQueue,
       TriggerHooks,

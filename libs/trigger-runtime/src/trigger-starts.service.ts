@@ -10,6 +10,7 @@ import type { CronTickJob } from './cron-schedulers.service';
 import { startMessagesOf } from './start-dispatch.util';
 import { TRIGGER_DELIVERIES } from './tokens';
 import { TriggerIndex } from './trigger-index.service';
+import { TxLimiter } from './tx-limiter.service';
 
 export type StartOutcome = { started: string } | { skipped: string };
 
@@ -28,11 +29,12 @@ export class TriggerStarts {
     @Inject(ExecutionService) private readonly executions: ExecutionService,
     @Inject(OutboxDispatcher) private readonly dispatcher: OutboxDispatcher,
     @Inject(TriggerIndex) private readonly index: TriggerIndex,
+    @Inject(TxLimiter) private readonly limiter: TxLimiter,
   ) {}
 
   /** Starts `row` once for `key`; refusals (a disabled pipeline, bad parameters) are final and logged. */
   async startOnce(key: string, row: PipelineConfigEntity, trigger: Record<string, unknown>, artifacts: Artifact[] = []): Promise<StartOutcome> {
-    const r = await this.ds.transaction(async (m): Promise<{ outcome: StartOutcome; ids: string[] }> => {
+    const r = await this.limiter.run(() => this.ds.transaction(async (m): Promise<{ outcome: StartOutcome; ids: string[] }> => {
       if (!(await this.deliveries.claimStart(m, key, null))) return { outcome: { skipped: 'already started for this key' }, ids: [] };
       const ids = Array.isArray(trigger['expectedArtifactIds']) ? (trigger['expectedArtifactIds'] as unknown[]).map(String) : [];
       const binding = bindArtifacts(row.config['expectedArtifacts'] as never, artifacts, ids);
@@ -45,7 +47,7 @@ export class TriggerStarts {
         if (!(err instanceof GennakerError) || err.retryable) throw err;
         return { outcome: { skipped: err.message }, ids: [] };
       }
-    });
+    }));
     if (r.ids.length > 0) await this.dispatcher.dispatch(await startMessagesOf(this.ds.manager, r.ids));
     if ('skipped' in r.outcome && r.outcome.skipped !== 'already started for this key') this.log.warn(`${key}: not started: ${r.outcome.skipped}`);
     return r.outcome;

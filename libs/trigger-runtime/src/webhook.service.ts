@@ -25,6 +25,7 @@ import { TRIGGER_DELIVERIES } from './tokens';
 import { TRIGGER_SETTINGS, type TriggerSettings } from './settings';
 import { startMessagesOf } from './start-dispatch.util';
 import { TriggerIndex, type IndexedTrigger, type RepoApplication } from './trigger-index.service';
+import { TxLimiter } from './tx-limiter.service';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -61,6 +62,7 @@ export class WebhookService {
     @Inject(OutboxDispatcher) private readonly dispatcher: OutboxDispatcher,
     @Inject(RepoSyncQueue) private readonly syncs: RepoSyncQueue,
     @Inject(TRIGGER_SETTINGS) private readonly settings: TriggerSettings,
+    @Inject(TxLimiter) private readonly limiter: TxLimiter,
   ) {}
 
   async receive(source: GitSource, headers: Headers, raw: Buffer): Promise<WebhookAnswer> {
@@ -159,7 +161,7 @@ export class WebhookService {
     const git = r.git;
     let committed: { row: TriggerDeliveryEntity; started: DeliveryStart[]; messages: OutboxMessage[]; syncs: DeliverySync[] } | null;
     try {
-      committed = await this.ds.transaction(async (m) => {
+      committed = await this.limiter.run(() => this.ds.transaction(async (m) => {
         const started: DeliveryStart[] = [];
         const skipped = [...(r.skipped ?? [])];
         for (const e of r.fire ?? []) {
@@ -210,7 +212,7 @@ export class WebhookService {
         if (!row) throw new Replay();
         const messages = await startMessagesOf(m, started.map((s) => s.executionId));
         return { row, started, messages, syncs };
-      });
+      }));
     } catch (err) {
       if (!(err instanceof Replay)) throw err;
       committed = null;
