@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * balancer may drop no request beyond those in flight on a killed instance (counted by the monkey).
  */
 
-const KILLS_PER_MINUTE = 8;
+const KILLS_PER_MINUTE = 15;
 let stack: Stack;
 let dataDir: string;
 let lbPort: number;
@@ -114,7 +114,9 @@ describe('chaos on the local provider (acceptance b)', () => {
 
     const t = traffic(60);
     const outcomes: string[] = [];
-    for (const version of ['v2', 'v1', 'v2']) {
+    // Deploy back and forth until chaos has killed a few instances (at least 3 deploys, at most 8).
+    for (let n = 0; n < 8 && (n < 3 || chaosCounts().kills < 3); n++) {
+      const version = n % 2 === 0 ? 'v2' : 'v1';
       const before = (await cluster()).serverGroups.find((g: any) => g.enabled)?.name;
       const e = await deploy(version);
       outcomes.push(`${version}:${e.status}`);
@@ -159,5 +161,65 @@ describe('chaos on the local provider (acceptance b)', () => {
     expect(answeredErrors, JSON.stringify(summary)).toBeLessThanOrEqual(chaos.inFlightAtKills);
     // And no request went unanswered (a client timeout would hide a request stuck on a dead instance).
     expect(summary.failed - answeredErrors, JSON.stringify(summary)).toBe(0);
+  });
+
+  it('a canary (baseline and canary groups behind the load balancer) under chaos ends cleanly, and drops no request beyond those in flight', async () => {
+    const config = await api().post('/api/v1/canary/configs', {
+      name: 'chaos-canary',
+      applications: ['hello'],
+      metrics: [
+        { name: 'errors', query: { type: 'local', metric: 'error_rate' }, groups: ['Errors'], analysisConfigurations: { canary: { direction: 'increase', critical: true } } },
+        { name: 'latency', query: { type: 'local', metric: 'latency_mean' }, groups: ['Latency'], analysisConfigurations: { canary: { direction: 'increase' } } },
+      ],
+      classifier: { groupWeights: { Errors: 60, Latency: 40 }, scoreThresholds: { marginal: 50, pass: 75 } },
+    });
+    expect(config.status, JSON.stringify(config.body)).toBe(201);
+    const p = await api().post('/api/v1/pipelines', {
+      application: 'hello',
+      name: 'canary under chaos',
+      stages: [
+        { refId: '0', type: 'bake', name: 'Bake', cloudProviderType: 'local', regions: ['local'], package: 'hello', version: 'v2', directory: 'examples/service' },
+        {
+          refId: '1',
+          requisiteStageRefIds: ['0'],
+          type: 'kayentaCanary',
+          name: 'Canary',
+          analysisType: 'realTime',
+          canaryConfig: { canaryConfigId: config.body.id, lifetimeDuration: 'PT40S', canaryAnalysisIntervalMins: 0.25, beginCanaryAnalysisAfterMins: 0, scopes: [{ scopeName: 'default', step: 1 }], scoreThresholds: { marginal: 50, pass: 75 } },
+          deployments: {
+            baseline: { cloudProvider: 'local', application: 'hello', account: 'local', cluster: 'hello-demo' },
+            serverGroupPairs: [{ control: { availabilityZones: { local: [] }, capacity: { min: 2, max: 2, desired: 2 } }, experiment: { availabilityZones: { local: [] }, capacity: { min: 2, max: 2, desired: 2 } } }],
+            trafficPercent: 25,
+          },
+          failPipeline: false,
+          continuePipeline: true,
+        },
+      ],
+    });
+    expect(p.status, JSON.stringify(p.body)).toBe(201);
+    const killsBefore = chaosCounts();
+    const droppedBefore = await lbErrors();
+    const t = traffic(40);
+    const r = await api().post(`/api/v1/pipelines/${p.body.id}/executions`, {});
+    expect(r.status).toBe(202);
+    let last: any;
+    await waitFor(async () => ['SUCCEEDED', 'TERMINAL', 'FAILED_CONTINUE', 'CANCELED'].includes((last = (await api().get(`/api/v1/executions/${r.body.id}`)).body).status), {
+      timeoutMs: 240_000,
+      intervalMs: 500,
+      message: () => `the canary to finish: ${JSON.stringify(last?.stages?.map((s: any) => [s.name, s.status, s.error?.message]))}\n${stack.logs()}`,
+    });
+    const summary = await t.stop();
+    const canary = last.stages.find((s: any) => s.type === 'kayentaCanary');
+    const chaos = chaosCounts();
+    const inFlight = chaos.inFlightAtKills - killsBefore.inFlightAtKills;
+    const dropped = (await lbErrors()) - droppedBefore;
+    console.log(`chaos canary: ${last.status}, ${canary.outputs.overallResult} ${canary.outputs.overallScore}; ${chaos.kills - killsBefore.kills} kills with ${inFlight} in flight; load balancer errors ${dropped}; traffic ${JSON.stringify(summary)}`);
+    expect(canary.status, JSON.stringify(last.stages.map((s: any) => [s.name, s.status, s.error?.message]))).not.toBe('NOT_STARTED');
+    // It ended with a verdict (or a clean failure), and its groups are gone: the serving group alone serves.
+    expect(['Pass', 'Marginal', 'Fail', 'NoData']).toContain(canary.outputs.overallResult);
+    await waitFor(async () => (await cluster()).serverGroups.every((g: any) => g.enabled || g.instances.total === 0), { timeoutMs: 60_000 });
+    expect((await cluster()).serverGroups.filter((g: any) => g.enabled)).toHaveLength(1);
+    expect(dropped).toBeLessThanOrEqual(inFlight);
+    expect(summary.failed, JSON.stringify(summary)).toBeLessThanOrEqual(inFlight);
   });
 });
