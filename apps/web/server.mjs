@@ -3,8 +3,8 @@
 //   GENNAKER_WEB_PORT (9000), GENNAKER_WEB_HOST (0.0.0.0), GENNAKER_API_URL (http://127.0.0.1:$GENNAKER_API_PORT|8084)
 // Run: node apps/web/server.mjs (after npm run build:web). Prints "gennaker web listening on <url>".
 import { createReadStream, statSync } from 'node:fs';
-import { createServer, request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, createServer, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,11 +29,16 @@ function isProxied(path) {
   return path === '/api' || path.startsWith('/api/') || path.startsWith('/webhooks/') || path === '/metrics';
 }
 
+// Connections to the API are kept open between requests (a page load makes a dozen at once).
+const agents = { 'http:': new HttpAgent({ keepAlive: true, maxSockets: 256 }), 'https:': new HttpsAgent({ keepAlive: true, maxSockets: 256 }) };
+
 function proxy(req, res, apiUrl) {
   const target = new URL(req.url ?? '/', apiUrl);
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const headers = { ...req.headers, host: target.host, 'x-forwarded-host': req.headers.host ?? '', 'x-forwarded-proto': 'http' };
-  const upstream = send(target, { method: req.method, headers }, (answer) => {
+  // The browser's connection header is about the browser's hop, not this one.
+  delete headers.connection;
+  const upstream = send(target, { method: req.method, headers, agent: agents[target.protocol] }, (answer) => {
     // Streamed as it comes: server-sent events must not be buffered.
     res.writeHead(answer.statusCode ?? 502, answer.headers);
     res.flushHeaders();

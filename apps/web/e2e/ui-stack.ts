@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, Stack, waitFor, type StackOptions } from '@gennaker/testkit';
@@ -33,11 +33,13 @@ export function buildWebIfStale(force = false): void {
     newest(join(ROOT, 'libs/pipeline/src')),
     newest(join(ROOT, 'libs/common/src')),
   );
-  if (!force && existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  if (!force && existsSync(index) && statSync(index).mtimeMs >= sources && !readFileSync(index, 'utf8').includes('jsx-dev-runtime')) return;
   execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(ROOT, 'apps/web/vite.config.ts'), '--logLevel', 'warn'], {
     cwd: ROOT,
     stdio: 'inherit',
-    env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+    // Always the production build, as the demo serves it: vitest runs with NODE_ENV=test, which
+    // would otherwise give React's development build.
+    env: { ...process.env, NODE_ENV: 'production', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
   });
 }
 

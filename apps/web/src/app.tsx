@@ -26,10 +26,11 @@ const ExecutionsPage = lazy(pages.executions);
 const CanaryPage = lazy(pages.canary);
 const DeliveriesPage = lazy(pages.deliveries);
 
-function prefetchPages(): void {
+/** After the first page has its data (a few seconds), so the chunks never queue before its API calls. */
+function prefetchPages(): () => void {
   const run = () => Object.values(pages).forEach((load) => void load().catch(() => undefined));
-  if ('requestIdleCallback' in window) window.requestIdleCallback(run, { timeout: 3000 });
-  else setTimeout(run, 1500);
+  const later = setTimeout(() => ('requestIdleCallback' in window ? window.requestIdleCallback(run, { timeout: 5000 }) : run()), 4000);
+  return () => clearTimeout(later);
 }
 
 const queryClient = new QueryClient({
