@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { TokenKind } from './entities/api-token.entity';
 
 export interface TokenRow {
@@ -39,8 +39,8 @@ export class TokenRepository {
   }
 
   /** The live service account of that name (not revoked, not expired). */
-  async serviceAccount(name: string): Promise<TokenRow | null> {
-    const rows = (await this.ds.query(
+  async serviceAccount(name: string, manager?: EntityManager): Promise<TokenRow | null> {
+    const rows = (await (manager ?? this.ds).query(
       `SELECT ${COLUMNS} FROM api_tokens WHERE kind = 'service' AND name = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
       [name],
     )) as TokenRow[];

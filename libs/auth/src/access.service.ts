@@ -11,7 +11,7 @@ import type { RawAccount } from '@gennaker/cloud';
 import { CLOUD_ACCOUNTS } from '@gennaker/cloud-stages';
 import { DATA_SOURCE } from '@gennaker/runtime';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { denied } from './errors';
 
 /**
@@ -31,8 +31,8 @@ export class AccessService {
   }
 
   /** The permissions of an application; undefined when it does not exist. */
-  async applicationPermissions(name: string): Promise<PermissionMap | undefined> {
-    const rows = (await this.ds.query(`SELECT permissions FROM applications WHERE name = $1`, [name])) as Array<{ permissions: PermissionMap }>;
+  async applicationPermissions(name: string, manager?: EntityManager): Promise<PermissionMap | undefined> {
+    const rows = (await (manager ?? this.ds).query(`SELECT permissions FROM applications WHERE name = $1`, [name])) as Array<{ permissions: PermissionMap }>;
     return rows.length === 0 ? undefined : (rows[0]?.permissions ?? null);
   }
 
@@ -46,15 +46,15 @@ export class AccessService {
     return rows[0]?.application ?? null;
   }
 
-  async mayOnApplication(principal: Principal, application: string, permission: ApplicationPermission): Promise<boolean> {
+  async mayOnApplication(principal: Principal, application: string, permission: ApplicationPermission, manager?: EntityManager): Promise<boolean> {
     if (principal.admin) return true;
-    const p = await this.applicationPermissions(application);
+    const p = await this.applicationPermissions(application, manager);
     return p === undefined || hasApplicationPermission(principal, p, permission);
   }
 
   /** Throws 401/403 unless `principal` has `permission` on `application` (an unknown application passes: its route answers 404). */
-  async requireApplication(principal: Principal, application: string, permission: ApplicationPermission): Promise<void> {
-    if (!(await this.mayOnApplication(principal, application, permission))) {
+  async requireApplication(principal: Principal, application: string, permission: ApplicationPermission, manager?: EntityManager): Promise<void> {
+    if (!(await this.mayOnApplication(principal, application, permission, manager))) {
       throw denied(principal, `${principal.name} may not ${verb(permission)} application "${application}" (needs ${permission})`);
     }
   }

@@ -47,7 +47,7 @@ export class ExecutionAuthorizerService implements ExecutionAuthorizer, OnModule
 
   async authorizeStart(r: StartAuthorization): Promise<Record<string, unknown> | null> {
     const principal = await this.principalOf(r);
-    await this.access.requireApplication(principal, r.application, 'EXECUTE');
+    await this.access.requireApplication(principal, r.application, 'EXECUTE', r.manager);
     this.access.requireAccountsOfStages(principal, r.config['stages']);
     const auth: ExecutionAuthentication = { user: principal.name, roles: principal.roles, kind: principal.kind ?? 'token' };
     if (principal.kind === 'service') r.trigger['runAsUser'] = principal.name;
@@ -98,7 +98,7 @@ export class ExecutionAuthorizerService implements ExecutionAuthorizer, OnModule
     const trigger = typeof index === 'number' && Array.isArray(triggers) ? triggers[index] : undefined;
     const runAs = isPlainObject(trigger) && typeof trigger['runAsUser'] === 'string' && trigger['runAsUser'] !== '' ? trigger['runAsUser'] : null;
     if (runAs === null) return ANONYMOUS;
-    const service = await this.tokens.serviceAccount(runAs);
+    const service = await this.tokens.serviceAccount(runAs, r.manager);
     if (!service) throw forbidden(`the trigger runs as service account "${runAs}", which does not exist or was revoked`);
     return service;
   }

@@ -4,7 +4,7 @@ import { TokenRepository, type TokenKind, type TokenRow } from '@gennaker/auth-s
 import { ConflictError, InputError, isPlainObject, NotFoundError, type ErrorDetail } from '@gennaker/common';
 import { DATA_SOURCE } from '@gennaker/runtime';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { AUTH_SETTINGS, type AuthSettings } from './auth-settings';
 
 export const TOKEN_PREFIX = 'gk_';
@@ -157,8 +157,8 @@ export class TokenService {
   }
 
   /** The roles of a live service account (what a trigger with `runAsUser` runs with), or null. */
-  async serviceAccount(name: string): Promise<Principal | null> {
-    const row = await this.repo.serviceAccount(name);
+  async serviceAccount(name: string, manager?: EntityManager): Promise<Principal | null> {
+    const row = await this.repo.serviceAccount(name, manager);
     return row ? withAdmin({ name: row.name, roles: row.roles, kind: 'service' }, this.settings.adminRoles) : null;
   }
 }

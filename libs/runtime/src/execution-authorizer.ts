@@ -10,6 +10,8 @@ export interface StartAuthorization {
   config: Record<string, unknown>;
   trigger: Record<string, unknown>;
   parentExecutionId?: string;
+  /** The caller's transaction, when it holds one: reads go through it (no second pool connection). */
+  manager?: EntityManager;
 }
 
 /**

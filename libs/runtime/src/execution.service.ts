@@ -97,6 +97,7 @@ export class ExecutionService {
       config: config as unknown as Record<string, unknown>,
       trigger,
       parentExecutionId: request.parentExecutionId,
+      manager,
     });
     if (authentication) trigger['authentication'] = authentication;
     const execution = createExecution({

@@ -87,6 +87,8 @@ export class Stack {
       NODE_ENV: 'test',
       // Test receivers listen on loopback, which the webhook stage's SSRF guard refuses by default.
       GENNAKER_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,localhost,::1',
+      // Benchmarks post hundreds of deliveries a second from one address.
+      GENNAKER_WEBHOOK_RATE_LIMIT: '1000000',
       ...this.extraEnv,
       ...extra,
     };

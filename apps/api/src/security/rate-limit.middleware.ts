@@ -8,7 +8,7 @@ export interface RateLimits {
   authFailuresPerMinute: number;
   /** Sign-in requests per minute and client address (GENNAKER_SIGNIN_RATE_LIMIT, default 20). */
   signinPerMinute: number;
-  /** Webhook deliveries per minute and client address (GENNAKER_WEBHOOK_RATE_LIMIT, default 600). */
+  /** Webhook deliveries per minute and client address (GENNAKER_WEBHOOK_RATE_LIMIT, default 6000: Git hosts deliver from few addresses and do not retry). */
   webhookPerMinute: number;
 }
 
@@ -19,7 +19,7 @@ export function readRateLimits(env: NodeJS.ProcessEnv = process.env): RateLimits
     if (!Number.isInteger(v) || v < 1) throw new Error(`setting ${name} must be a positive integer, got "${raw}"`);
     return v;
   };
-  return { signinPerMinute: n('GENNAKER_SIGNIN_RATE_LIMIT', 20), webhookPerMinute: n('GENNAKER_WEBHOOK_RATE_LIMIT', 600), authFailuresPerMinute: n('GENNAKER_AUTH_FAILURE_LIMIT', 30) };
+  return { signinPerMinute: n('GENNAKER_SIGNIN_RATE_LIMIT', 20), webhookPerMinute: n('GENNAKER_WEBHOOK_RATE_LIMIT', 6000), authFailuresPerMinute: n('GENNAKER_AUTH_FAILURE_LIMIT', 30) };
 }
 
 /**

@@ -29,7 +29,7 @@ export class SecurityModule implements NestModule, OnApplicationShutdown {
   configure(consumer: MiddlewareConsumer): void {
     const limits = readRateLimits();
     const prefix = process.env['GENNAKER_QUEUE_PREFIX'] || 'gennaker';
-    consumer.apply(rateLimit('sign-in', limits.signinPerMinute, this.redis, prefix)).forRoutes('api/v1/auth/*path');
+    consumer.apply(rateLimit('sign-in', limits.signinPerMinute, this.redis, prefix)).forRoutes('api/v1/auth/oidc/*path');
     consumer.apply(rateLimit('webhook', limits.webhookPerMinute, this.redis, prefix)).forRoutes('webhooks/*path');
   }
 
