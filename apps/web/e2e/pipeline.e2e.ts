@@ -28,6 +28,31 @@ async function centre(selector: string): Promise<{ x: number; y: number }> {
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
+describe('the web server', () => {
+  it('serves the app for client routes, 404 for missing assets, nothing outside its folder, and proxies the API', async () => {
+    const page = await fetch(`${ui.webUrl}/applications/anything/pipelines`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    expect(await page.text()).toContain('<div id="root">');
+    expect((await fetch(`${ui.webUrl}/assets/nope.js`)).status).toBe(404);
+    // An encoded ../ stays inside the build folder (the app's index.html, not the file asked for).
+    const { request } = await import('node:http');
+    const body = await new Promise<string>((resolve, reject) => {
+      request(`${ui.webUrl}/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd`, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve(text));
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(body).not.toContain('root:');
+    const health = await fetch(`${ui.webUrl}/api/v1/health`);
+    expect(health.status).toBe(200);
+    expect(((await health.json()) as { status: string }).status).toBe('ok');
+  });
+});
+
 describe('the UI in Chromium', () => {
   let pipelineUrl = '';
 
