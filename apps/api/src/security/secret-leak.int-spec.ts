@@ -204,6 +204,8 @@ describe('secrets never leave', () => {
       }
     }
     expect(leaks).toEqual([]);
+    // Every line was seen: the stack keeps the last 400 chunks of each process, none was dropped.
+    for (const h of [stack.api!, ...stack.workers]) expect(h.output.length, `${h.name} logged more than the stack keeps`).toBeLessThan(400);
     // The check can fail: the logs and answers were really collected.
     expect(answers.length).toBeGreaterThan(20);
     expect(stack.api!.output.join('').length).toBeGreaterThan(1000);
