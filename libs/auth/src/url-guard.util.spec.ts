@@ -65,3 +65,34 @@ describe('webhook SSRF guard', () => {
     await expect(guard()(new URL('http://nowhere.test/'))).rejects.toMatchObject({ retryable: true });
   });
 });
+
+describe('connect-time check (DNS rebinding)', () => {
+  it('refuses when the name resolves to a refused address by the time the call connects', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => res.end('reached'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      let calls = 0;
+      // First answer public (the guard's check passes), then loopback (what the call would reach).
+      const rebinding: Resolver = async () => (++calls === 1 ? ['93.184.216.34'] : ['127.0.0.1']);
+      const g = createUrlGuard({ allow: [], refusePrivate: false }, rebinding);
+      const url = new URL(`http://rebind.evil.test:${port}/`);
+      await g(url);
+      const err = await fetch(url, { dispatcher: g.dispatcher } as RequestInit).then(
+        () => null,
+        (e: { cause?: { code?: string; message?: string } }) => e.cause,
+      );
+      expect(err?.code).toBe('ESSRFREFUSED');
+      expect(err?.message).toMatch(/loopback/);
+
+      // The same path reaches an allowed address: the dispatcher works with Node's fetch.
+      const allowed = createUrlGuard({ allow: ['127.0.0.0/8'], refusePrivate: false }, async () => ['127.0.0.1']);
+      const res = await fetch(`http://fine.test:${port}/`, { dispatcher: allowed.dispatcher } as RequestInit);
+      expect(await res.text()).toBe('reached');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});

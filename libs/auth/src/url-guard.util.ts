@@ -1,6 +1,8 @@
 import { lookup } from 'node:dns/promises';
+import type { LookupAddress, LookupOptions } from 'node:dns';
 import { hostAllowed, isIpAddress, refusalOf, type AddressPolicy } from '@gennaker/auth-policy';
 import { InputError, TransientError } from '@gennaker/common';
+import { Agent } from 'undici';
 
 export type Resolver = (host: string) => Promise<string[]>;
 
@@ -12,8 +14,42 @@ const systemResolver: Resolver = async (host) => (await lookup(host, { all: true
  * with GENNAKER_WEBHOOK_REFUSE_PRIVATE), unless the host or a CIDR is on GENNAKER_WEBHOOK_ALLOWED_HOSTS.
  * A refusal is bad input (never retried); a DNS failure is transient.
  */
-export function createUrlGuard(policy: AddressPolicy, resolve: Resolver = systemResolver): (url: URL, pointer?: string) => Promise<void> {
-  return async (url: URL, pointer = '/url') => {
+export type UrlGuardFn = ((url: URL, pointer?: string) => Promise<void>) & { dispatcher: Agent };
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * The address check again at connect time, as the `lookup` of the sockets the webhook stage opens:
+ * the addresses checked are the ones connected to, so a DNS answer that changes between the guard's
+ * check and the call (rebinding) is refused too.
+ */
+export function guardedLookup(policy: AddressPolicy, resolve: Resolver = systemResolver) {
+  return (hostname: string, options: LookupOptions | LookupCallback, callback?: LookupCallback): void => {
+    const cb = (typeof options === 'function' ? options : callback) as LookupCallback;
+    const opts: LookupOptions = typeof options === 'object' && options !== null ? options : {};
+    resolve(hostname).then(
+      (addresses) => {
+        if (!hostAllowed(hostname, policy)) {
+          for (const a of addresses) {
+            const why = refusalOf(a, policy);
+            if (why !== null) {
+              cb(Object.assign(new Error(`refused to connect to ${hostname}: ${why}`), { code: 'ESSRFREFUSED' }), '');
+              return;
+            }
+          }
+        }
+        const list = addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })).filter((a) => !opts.family || opts.family === a.family);
+        if (list.length === 0) cb(Object.assign(new Error(`${hostname} has no address of family ${String(opts.family)}`), { code: 'ENOTFOUND' }), '');
+        else if (opts.all) cb(null, list);
+        else cb(null, list[0]!.address, list[0]!.family);
+      },
+      (err: NodeJS.ErrnoException) => cb(err, ''),
+    );
+  };
+}
+
+export function createUrlGuard(policy: AddressPolicy, resolve: Resolver = systemResolver): UrlGuardFn {
+  const guard = async (url: URL, pointer = '/url'): Promise<void> => {
     const host = url.hostname;
     if (hostAllowed(host, policy)) return;
     let addresses: string[];
@@ -32,4 +68,6 @@ export function createUrlGuard(policy: AddressPolicy, resolve: Resolver = system
       }
     }
   };
+  // The calls themselves connect only to addresses that pass the same check.
+  return Object.assign(guard, { dispatcher: new Agent({ connect: { lookup: guardedLookup(policy, resolve) } }) });
 }

@@ -17,13 +17,14 @@ const MAX_BODY = 1024 * 1024;
  */
 export async function httpRequest(
   url: string,
-  init: { method: string; headers?: Record<string, string>; body?: string; signal: AbortSignal; timeoutMs?: number },
+  init: { method: string; headers?: Record<string, string>; body?: string; signal: AbortSignal; timeoutMs?: number; dispatcher?: unknown },
 ): Promise<HttpResponse> {
   const timeout = AbortSignal.timeout(init.timeoutMs ?? 30_000);
   const signal = AbortSignal.any([init.signal, timeout]);
   let res: Response;
   try {
-    res = await fetch(url, { method: init.method, headers: init.headers, body: init.body, signal, redirect: 'manual' });
+    // `dispatcher` (undici): how sockets connect, e.g. the SSRF guard's checked lookup.
+    res = await fetch(url, { method: init.method, headers: init.headers, body: init.body, signal, redirect: 'manual', ...(init.dispatcher ? { dispatcher: init.dispatcher } : {}) } as RequestInit);
   } catch (err) {
     if (init.signal.aborted) throw err;
     throw new TransientError(`${init.method} ${redact(url)} failed: ${timeout.aborted ? 'timed out' : errorMessage((err as { cause?: unknown }).cause ?? err)}`, err);

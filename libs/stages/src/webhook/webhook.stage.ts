@@ -3,8 +3,11 @@ import type { StageDefinition, TaskImplementation, TaskInput, TaskResult } from 
 import { JSONPath } from 'jsonpath-plus';
 import { httpRequest, redact, RETRYABLE_STATUS, type HttpResponse } from './http.util';
 
-/** Decides whether a URL may be called (the security settings add an SSRF guard here); throws to refuse. */
-export type UrlGuard = (url: URL, pointer?: string) => void | Promise<void>;
+/**
+ * Decides whether a URL may be called (the security settings add an SSRF guard here); throws to
+ * refuse. Its optional `dispatcher` (undici) is used for the calls, e.g. to check addresses again at connect time.
+ */
+export type UrlGuard = ((url: URL, pointer?: string) => void | Promise<void>) & { dispatcher?: unknown };
 export const allowAllUrls: UrlGuard = () => undefined;
 
 export const webhookStage: StageDefinition = {
@@ -122,7 +125,7 @@ export function createWebhookTask(guard: UrlGuard = allowAllUrls): TaskImplement
       const method = typeof ctx['method'] === 'string' ? ctx['method'].toUpperCase() : 'POST';
       let res: HttpResponse;
       try {
-        res = await httpRequest(url, { method, headers: headersOf(ctx, input), body: method === 'GET' || method === 'HEAD' ? undefined : bodyOf(ctx['payload']), signal: input.signal, timeoutMs: 60_000 });
+        res = await httpRequest(url, { method, headers: headersOf(ctx, input), body: method === 'GET' || method === 'HEAD' ? undefined : bodyOf(ctx['payload']), signal: input.signal, dispatcher: guard.dispatcher, timeoutMs: 60_000 });
         judge(res, ctx, `webhook ${method} ${redact(url)}`);
       } catch (err) {
         if (err instanceof WebhookFailure) {
@@ -162,7 +165,7 @@ export function monitorWebhookTask(guard: UrlGuard = allowAllUrls): TaskImplemen
       const url = await parseUrl(ctx['statusEndpoint'], '/statusEndpoint', guard);
       let res: HttpResponse;
       try {
-        res = await httpRequest(url, { method: 'GET', headers: headersOf(ctx, input), signal: input.signal, timeoutMs: 30_000 });
+        res = await httpRequest(url, { method: 'GET', headers: headersOf(ctx, input), signal: input.signal, dispatcher: guard.dispatcher, timeoutMs: 30_000 });
         judge(res, ctx, `status GET ${redact(url)}`);
       } catch (err) {
         if (err instanceof WebhookFailure) return { status: 'TERMINAL', error: { message: err.message } };
@@ -184,7 +187,7 @@ export function monitorWebhookTask(guard: UrlGuard = allowAllUrls): TaskImplemen
       if (typeof ctx['cancelEndpoint'] !== 'string' || ctx['cancelEndpoint'] === '') return;
       const url = await parseUrl(ctx['cancelEndpoint'], '/cancelEndpoint', guard);
       const method = typeof ctx['cancelMethod'] === 'string' ? ctx['cancelMethod'] : 'POST';
-      const res = await httpRequest(url, { method, headers: headersOf(ctx, input), body: bodyOf(ctx['cancelPayload']), signal: input.signal, timeoutMs: 15_000 });
+      const res = await httpRequest(url, { method, headers: headersOf(ctx, input), body: bodyOf(ctx['cancelPayload']), signal: input.signal, dispatcher: guard.dispatcher, timeoutMs: 15_000 });
       return { status: 'CANCELED', context: { cancelResponse: { statusCode: res.status } } };
     },
   };
