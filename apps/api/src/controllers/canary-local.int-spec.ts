@@ -152,15 +152,43 @@ describe('issue 5, acceptance c: canaries on the local provider', () => {
 
     const result = (await api().get(`/api/v1/canary/results/${canary.outputs.canaryResultId}`)).body;
     expect(result).toMatchObject({ status: 'TERMINAL', classification: 'Fail' });
+    // 80 ms slower on a ~10 ms service: the latency interval lies wholly above zero. (The 5xx rate is
+    // measured too; with 5 one-second points and a few zero-error seconds it may or may not clear
+    // the judge's band in the first interval, so it is reported, not asserted.)
+    const latency = result.intervals[0].metrics.find((m: any) => m.name === 'mean latency');
+    expect(latency).toMatchObject({ classification: 'High' });
+    expect(latency.interval[0]).toBeGreaterThan(0);
+    expect(typeof latency.pValue).toBe('number');
+    expect(latency.deviation).toBeGreaterThan(1.5);
     const errors = result.intervals[0].metrics.find((m: any) => m.name === 'error rate');
-    expect(errors).toMatchObject({ classification: 'High', critical: true });
-    expect(errors.interval[0]).toBeGreaterThan(0);
-    expect(typeof errors.pValue).toBe('number');
+    expect(errors.experimentStats.mean).toBeGreaterThan(0.03);
+    expect(errors.controlStats.mean).toBe(0);
 
     await waitFor(async () => (await groups()).every((g) => g.cluster === 'hello-demo'), { timeoutMs: 20_000, message: 'baseline and canary to be gone' });
     expect((await groups()).filter((g) => g.enabled).map((g) => g.image)).toEqual(['hello-v2']);
     expect(await weights()).toEqual({});
     const after = await Promise.all(Array.from({ length: 20 }, () => fetch(`http://127.0.0.1:${lbPort}/after`).then((r) => r.headers.get('x-version'))));
     expect(new Set(after)).toEqual(new Set(['v2']));
+  });
+
+  it('a canary canceled mid-analysis still removes baseline and canary (the running task\'s onCancel) and the run says canceled', async () => {
+    const id = await run(canaryId, { version: 'v2' });
+    let resultId = '';
+    await waitFor(
+      async () => {
+        const e = (await api().get(`/api/v1/executions/${id}`)).body;
+        const canary = e.stages.find((s: any) => s.name === 'Canary');
+        resultId = canary?.context?.canaryResultId ?? '';
+        return canary?.tasks?.find((t: any) => t.name === 'monitorCanaryAnalysis')?.status === 'RUNNING';
+      },
+      { timeoutMs: 60_000, intervalMs: 200, message: 'the canary analysis to be running' },
+    );
+    expect((await groups()).map((g) => g.cluster).sort()).toEqual(['hello-demo', 'hello-demo', 'hello-demo-baseline', 'hello-demo-canary']);
+    expect((await api().put(`/api/v1/executions/${id}/cancel`, { reason: 'enough' })).status).toBe(202);
+    expect((await finished(id)).status).toBe('CANCELED');
+    await waitFor(async () => (await groups()).every((g) => g.cluster === 'hello-demo'), { timeoutMs: 20_000, message: 'baseline and canary to be gone after the cancel' });
+    await waitFor(async () => (await api().get(`/api/v1/canary/results/${resultId}`)).body.status === 'CANCELED', { timeoutMs: 10_000, message: 'the canary run to say canceled' });
+    expect(await weights()).toEqual({});
+    expect((await groups()).filter((g) => g.enabled).map((g) => g.image)).toEqual(['hello-v2']);
   });
 });

@@ -69,13 +69,24 @@ export function toCanaryResultView(r: CanaryResultRecord, intervals: CanaryInter
   };
 }
 
+const FINISHED = new Set(['SUCCEEDED', 'FAILED_CONTINUE', 'TERMINAL', 'CANCELED', 'STOPPED', 'SKIPPED']);
+
 @Injectable()
 export class CanaryResultService {
   constructor(@Inject(CANARY_RESULT_REPOSITORY) private readonly results: CanaryResultRepository) {}
 
   async get(id: string): Promise<CanaryResultView> {
-    const r = await this.results.get(id);
+    let r = await this.results.get(id);
     if (!r) throw new NotFoundError(`canary result ${id} not found`);
+    if (r.status === 'RUNNING' && r.executionId) {
+      // The execution ended without the run recording its end (canceled at a marginal judgment,
+      // which has no canary task to clean up; or a lost worker): close the run now.
+      const status = await this.results.executionStatus(r.executionId);
+      if (status !== null && FINISHED.has(status)) {
+        await this.results.finish(id, { status: status === 'CANCELED' ? 'CANCELED' : 'TERMINAL', classification: null, score: null, message: `the execution ended ${status} before the canary run did`, ended: true });
+        r = (await this.results.get(id)) ?? r;
+      }
+    }
     return toCanaryResultView(r, await this.results.intervals(id));
   }
 }

@@ -38,7 +38,8 @@ function invalid(errors: Array<{ pointer: string; message: string }>, what: stri
   return new InputError(`${what}: ${errors.map((e) => `${e.pointer || '/'} ${e.message}`).join('; ')}`, errors);
 }
 
-async function loadConfig(deps: CanaryDeps, settings: CanaryStageSettings): Promise<{ id: string | null; config: CanaryConfig }> {
+/** The stage's canary config, checked against the metric sources of this install. */
+export async function loadCanaryConfig(deps: CanaryDeps, settings: CanaryStageSettings): Promise<{ id: string | null; config: CanaryConfig }> {
   const stored = settings.configId !== null ? await deps.configs.byId(settings.configId) : settings.configName !== null ? await deps.configs.byName(settings.configName) : null;
   if (!stored) {
     const what = settings.configId !== null ? `id ${settings.configId}` : `name ${JSON.stringify(settings.configName)}`;
@@ -93,7 +94,7 @@ export function startCanaryAnalysisTask(deps: CanaryDeps): TaskImplementation {
       if (analysisPlanOf(input.stage)) return { status: 'SUCCEEDED' };
       const { settings, errors } = readCanaryStage(input.stage.context, 'run');
       if (!settings || errors.length > 0) throw invalid(errors, 'the canary stage is invalid');
-      const { id: configId, config } = await loadConfig(deps, settings);
+      const { id: configId, config } = await loadCanaryConfig(deps, settings);
       const scoreThresholds = settings.scoreThresholds ?? config.classifier.scoreThresholds ?? DEFAULT_SCORE_THRESHOLDS;
 
       let start: number;

@@ -11,9 +11,10 @@ describe('canary decisions', () => {
     expect(decideAfterInterval([{ score: 100, classification: 'Pass' }, { score: 10, classification: 'Fail' }], 2, t)).toMatchObject({ done: true, result: 'Fail', earlyStop: false });
   });
 
-  it('stops early at or below the marginal threshold', () => {
-    expect(decideAfterInterval([{ score: 50, classification: 'Marginal' }], 3, t)).toMatchObject({ done: true, result: 'Marginal', earlyStop: true, message: expect.stringContaining('after interval 1 of 3') });
+  it('fails at or below the marginal threshold (as Orca does), early when intervals remain', () => {
+    expect(decideAfterInterval([{ score: 50, classification: 'Marginal' }], 3, t)).toMatchObject({ done: true, result: 'Fail', earlyStop: true, message: expect.stringContaining('after interval 1 of 3') });
     expect(decideAfterInterval([{ score: 0, classification: 'Fail' }], 3, t)).toMatchObject({ done: true, result: 'Fail', earlyStop: true });
+    expect(decideAfterInterval([{ score: 100, classification: 'Pass' }, { score: 50, classification: 'Marginal' }], 2, t)).toMatchObject({ done: true, result: 'Fail', earlyStop: false });
   });
 
   it('never stops early on an interval without data, and never passes on one', () => {

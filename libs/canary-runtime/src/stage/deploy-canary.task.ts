@@ -10,7 +10,8 @@ import type { TaskImplementation, TaskInput, TaskResult } from '@gennaker/engine
 import type { CanaryDeps } from '../canary-deps';
 import { pairAccount, planCanaryDeployment, type CanaryDeploymentPlan } from './canary-deployments.util';
 import { canaryStageOf } from './canary-execution.util';
-import { readCanaryStage, type CanaryDeploymentsSettings, type CanaryPairSettings } from './canary-stage-context.util';
+import { loadCanaryConfig } from './canary-analysis.task';
+import { readCanaryStage, type CanaryDeploymentsSettings, type CanaryPairSettings, type CanaryStageSettings } from './canary-stage-context.util';
 import { cleanupCanaryNow } from './cleanup-canary.task';
 
 const DEFAULT_LOCK_TTL_MS = 3_600_000;
@@ -27,6 +28,7 @@ function rebase(err: unknown, pointer: string): unknown {
 }
 
 interface Target {
+  stage: CanaryStageSettings;
   settings: CanaryDeploymentsSettings;
   pair: CanaryPairSettings;
   provider: CloudProvider;
@@ -57,7 +59,7 @@ function target(deps: CanaryDeps, input: TaskInput): Target {
   if (d.baseline.cloudProvider && d.baseline.cloudProvider !== provider.type) {
     throw new InputError(`account ${account} is a ${provider.type} account, not ${d.baseline.cloudProvider}`, [{ pointer: `${d.pointer}/baseline/cloudProvider`, message: `must be ${provider.type}` }]);
   }
-  return { settings: d, pair, provider, account, region };
+  return { stage: settings, settings: d, pair, provider, account, region };
 }
 
 function pairRegionOf(d: CanaryDeploymentsSettings, pair: CanaryPairSettings, accountRegions: readonly string[]): string {
@@ -139,6 +141,8 @@ export function prepareCanaryDeploymentTask(deps: CanaryDeps): TaskImplementatio
         if (busy) return { status: 'RUNNING', context: { waitingForClusterLock: { ...busy, message: `waiting for cluster ${busy.key}: execution ${busy.holder ?? '?'} is using it` } } };
         return { status: 'SUCCEEDED', context: { waitingForClusterLock: null } };
       }
+      // A canary that cannot be judged (no such config) must not deploy anything first.
+      await loadCanaryConfig(deps, t.stage);
       const application = t.settings.baseline.application as string;
       const production = await t.provider.listServerGroups(t.account, t.region, { application, cluster: t.settings.baseline.cluster as string });
       const image = await experimentImage(t, input);

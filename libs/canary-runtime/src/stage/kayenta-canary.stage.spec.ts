@@ -293,6 +293,59 @@ describe('kayentaCanary with deployments', () => {
   });
 });
 
+describe('kayentaCanary with deployments on a provider that cannot weigh traffic (AWS)', () => {
+  it('puts baseline and canary in the production target groups, sharing traffic by instances, and never sets weights', async () => {
+    provider = new InMemoryProvider({ now: () => driver.now, startupMs: 2000, accounts: [{ name: 'test', provider: 'local', regions: ['r1'], environment: 'test' }] });
+    Object.defineProperty(provider, 'setTrafficWeights', { value: undefined });
+    provider.seed({ account: 'test', region: 'r1', name: 'hello-prod-v001', application: 'hello', stack: 'prod', image: { id: 'img-v1' }, capacity: { min: 3, max: 3, desired: 3 }, targetGroups: ['hello-prod-tg'] });
+    const plugin = canaryStagesPlugin({ configs, results, sources: new MetricSourceRegistry([source]), cloud: new ProviderRegistry([provider]), lock });
+    driver = new InMemoryDriver(new StageRegistry([...plugin.definitions, testJudgmentStage], [...plugin.tasks, testJudgmentTask]), expressions);
+    const e = await run([canaryStage()]);
+    expect(stageNamed(e, 'Canary').outputs['overallResult']).toBe('Pass');
+    expect(ops().filter((o) => o.startsWith('setTrafficWeights'))).toEqual([]);
+    const created = provider.calls.filter((c) => c.op === 'createServerGroup').map((c) => c.args[1] as { targetGroups: string[]; capacity: { desired: number } });
+    expect(created.map((c) => [c.targetGroups, c.capacity.desired])).toEqual([
+      [['hello-prod-tg'], 1],
+      [['hello-prod-tg'], 1],
+    ]);
+    expect(stageNamed(e, 'Deploy baseline and canary').context['canaryTraffic']).toMatch(/in proportion to instances/);
+  });
+});
+
+describe('kayentaCanary retrospective', () => {
+  it('judges a past period at once, interval by interval, without waiting', async () => {
+    const start = driver.now - 3_600_000;
+    const e = await run([
+      {
+        refId: '1',
+        type: 'kayentaCanary',
+        name: 'Canary',
+        analysisType: 'retrospective',
+        canaryConfig: {
+          canaryConfigId: 'cfg-1',
+          canaryAnalysisIntervalMins: 20,
+          scopes: [{ controlScope: 'manual-baseline-v001', experimentScope: 'manual-canary-v001', controlLocation: 'r1', experimentLocation: 'r1', step: 60, startTimeIso: new Date(start).toISOString(), endTimeIso: new Date(start + 3_600_000).toISOString() }],
+        },
+      },
+    ]);
+    const canary = stageNamed(e, 'Canary');
+    expect(canary.outputs).toMatchObject({ overallResult: 'Pass', canaryScores: [100, 100, 100] });
+    expect(source.calls.filter((c) => c.scope.scope === 'manual-canary-v001').map((c) => [(c.scope.start - start) / 60_000, (c.scope.end - start) / 60_000])).toEqual([
+      [0, 20],
+      [0, 20],
+      [0, 20],
+      [0, 40],
+      [0, 40],
+      [0, 40],
+      [0, 60],
+      [0, 60],
+      [0, 60],
+    ]);
+    // Judged as soon as the data was there: the clock did not move.
+    expect(driver.now - start).toBe(3_600_000);
+  });
+});
+
 describe('kayentaCanary without deployments', () => {
   it('judges the scopes it is given and records the result', async () => {
     const e = await run([
@@ -313,16 +366,18 @@ describe('kayentaCanary without deployments', () => {
     expect(canary.outputs['canaryScores']).toEqual([100]);
     expect(provider.calls).toEqual([]);
     expect(stageNamed(e, 'Record the canary result').status).toBe('SUCCEEDED');
-    expect(source.calls[0]?.scope.end! - source.calls[0]!.scope.start).toBe(10_000);
+    const first = source.calls[0]!.scope;
+    expect(first.end - first.start).toBe(10_000);
   });
 
   it('a config that does not exist fails the stage with the pointer of the reference, without deploying', async () => {
     const e = await run([canaryStage({}, { canaryConfigId: 'nope' })]);
     const canary = stageNamed(e, 'Canary');
     expect(canary.status).toBe('TERMINAL');
-    expect(canary.error).toMatchObject({ message: expect.stringContaining('no canary config with id nope'), details: [{ pointer: '/canaryConfig/canaryConfigId' }] });
-    // Deployments run first (they are before-stages), so they were created and removed again.
-    expect(ops().filter((o) => o.startsWith('destroy'))).toHaveLength(2);
+    expect(stageNamed(e, 'Deploy baseline and canary').error?.message).toContain('no canary config with id nope');
+    // Checked before anything is deployed; the cleanup then has nothing to remove.
+    expect(ops().filter((o) => o.startsWith('create'))).toEqual([]);
+    expect(stageNamed(e, 'Deploy baseline and canary').error?.details?.[0]?.pointer).toBe('/canaryConfig/canaryConfigId');
     expect(findStage(e, canary.id)?.outputs['overallResult']).toBeUndefined();
   });
 });

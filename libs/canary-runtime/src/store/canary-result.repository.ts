@@ -52,6 +52,20 @@ export class CanaryResultRepository implements CanaryResultStore {
     );
   }
 
+  /**
+   * The status of the run's execution (executions table of the runtime), or null when unknown. A
+   * run still RUNNING whose execution ended (canceled while a marginal canary awaited its judgment,
+   * a crash) is closed by the result service when read.
+   */
+  async executionStatus(executionId: string): Promise<string | null> {
+    try {
+      const rows = (await this.ds.query('SELECT status FROM executions WHERE id = $1', [executionId])) as Array<{ status: string }>;
+      return rows[0]?.status ?? null;
+    } catch {
+      return null;
+    }
+  }
+
   /** Runs of an execution, oldest first (an execution may hold several canary stages). */
   byExecution(executionId: string): Promise<CanaryResultRecord[]> {
     return this.ds.manager.find(CanaryResultEntity, { where: { executionId }, order: { createdAt: 'ASC' } });
