@@ -1,3 +1,4 @@
+import { revealStageSecrets } from '@gennaker/auth-policy';
 import { basename } from 'node:path';
 import { errorMessage, GennakerError, isPlainObject } from '@gennaker/common';
 import { PipelineConfigService, type StoredPipeline } from '@gennaker/configs';
@@ -151,6 +152,8 @@ export class PipelineSyncService {
       if (Array.isArray(out['triggers'])) {
         out['triggers'] = (out['triggers'] as unknown[]).map((t) => (isPlainObject(t) && t['secret'] !== undefined ? { ...t, secret: this.secrets.reveal(t['secret']) } : t));
       }
+      // Stage secrets are stored encrypted too (security, issue 8).
+      if (Array.isArray(out['stages'])) out['stages'] = revealStageSecrets(out['stages'], this.secrets);
       return out;
     };
     let normalized: Record<string, unknown>;

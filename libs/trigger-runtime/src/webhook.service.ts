@@ -1,5 +1,5 @@
 import { GennakerError, InputError, errorMessage } from '@gennaker/common';
-import { DATA_SOURCE, ExecutionService, OutboxDispatcher } from '@gennaker/runtime';
+import { ExecutionService, OutboxDispatcher } from '@gennaker/runtime';
 import type { DeliverySkip, DeliveryStart, DeliverySync, TriggerDeliveryEntity } from '@gennaker/trigger-store';
 import type { OutboxMessage } from '@gennaker/persistence';
 import { TriggerDeliveryRepository } from '@gennaker/trigger-store';
@@ -19,13 +19,12 @@ import {
   type TriggerAuth,
 } from '@gennaker/triggers';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
 import { RepoSyncQueue } from './repo-sync-queue.service';
 import { TRIGGER_DELIVERIES } from './tokens';
 import { TRIGGER_SETTINGS, type TriggerSettings } from './settings';
 import { startMessagesOf } from './start-dispatch.util';
 import { TriggerIndex, type IndexedTrigger, type RepoApplication } from './trigger-index.service';
-import { TxLimiter } from './tx-limiter.service';
+import { DeliveryBatcher } from './delivery-batcher.service';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -37,9 +36,6 @@ export interface WebhookAnswer {
   /** Why nothing was considered (an event that starts no pipeline). */
   message?: string;
 }
-
-/** Thrown to roll back a delivery whose id was accepted before. */
-class Replay extends Error {}
 
 const UNAUTHORIZED = (message: string) => new GennakerError('UNAUTHORIZED', message);
 
@@ -55,14 +51,13 @@ export class WebhookService {
   private readonly log = new Logger(WebhookService.name);
 
   constructor(
-    @Inject(DATA_SOURCE) private readonly ds: DataSource,
     @Inject(TRIGGER_DELIVERIES) private readonly deliveries: TriggerDeliveryRepository,
     @Inject(TriggerIndex) private readonly index: TriggerIndex,
     @Inject(ExecutionService) private readonly executions: ExecutionService,
     @Inject(OutboxDispatcher) private readonly dispatcher: OutboxDispatcher,
     @Inject(RepoSyncQueue) private readonly syncs: RepoSyncQueue,
     @Inject(TRIGGER_SETTINGS) private readonly settings: TriggerSettings,
-    @Inject(TxLimiter) private readonly limiter: TxLimiter,
+    @Inject(DeliveryBatcher) private readonly batcher: DeliveryBatcher,
   ) {}
 
   async receive(source: GitSource, headers: Headers, raw: Buffer): Promise<WebhookAnswer> {
@@ -159,64 +154,59 @@ export class WebhookService {
     r: { event: string; message?: string; git?: GitEvent; body?: unknown; fire?: IndexedTrigger[]; skipped?: DeliverySkip[]; syncTargets?: RepoApplication[] },
   ): Promise<WebhookAnswer> {
     const git = r.git;
-    let committed: { row: TriggerDeliveryEntity; started: DeliveryStart[]; messages: OutboxMessage[]; syncs: DeliverySync[] } | null;
-    try {
-      committed = await this.limiter.run(() => this.ds.transaction(async (m) => {
-        const started: DeliveryStart[] = [];
-        const skipped = [...(r.skipped ?? [])];
-        for (const e of r.fire ?? []) {
-          if (!git) break; // triggers fire only for a git event
-          const who = { pipelineId: e.row.id, application: e.row.application, pipeline: e.row.name, triggerIndex: e.index };
-          const ids = Array.isArray(e.trigger['expectedArtifactIds']) ? (e.trigger['expectedArtifactIds'] as unknown[]).map(String) : [];
-          const binding = bindArtifacts(e.row.config['expectedArtifacts'] as never, gitArtifacts(git), ids);
-          if (binding.missing.length > 0) {
-            skipped.push({ ...who, reason: `expected artifact ${binding.missing.join(', ')} matched nothing and has no default` });
-            continue;
-          }
-          try {
-            const execution = await this.executions.startConfig(
-              e.row,
-              {
-                user: git.pusher ?? undefined,
-                artifacts: binding.artifacts,
-                trigger: { ...gitTriggerFields(git, r.body, deliveryId), resolvedExpectedArtifacts: binding.resolvedExpectedArtifacts, triggerIndex: e.index },
-              },
-              m,
-            );
-            started.push({ ...who, executionId: execution.id });
-          } catch (err) {
-            // Bad parameters or a disabled pipeline are refused before anything is written.
-            if (!(err instanceof GennakerError) || err.retryable) throw err;
-            skipped.push({ ...who, reason: err.message });
-          }
+    // Recorded first (unique on host + delivery id): a delivery id accepted before, or by a racing
+    // twin in this batch or one that committed first, starts nothing.
+    const committed = await this.batcher.submit(async (m): Promise<{ row: TriggerDeliveryEntity; started: DeliveryStart[]; messages: OutboxMessage[]; syncs: DeliverySync[] } | null> => {
+      const syncs: DeliverySync[] = (r.syncTargets ?? []).map((a) => ({ application: a.name, url: a.repo.url, branch: a.repo.branch, path: a.repo.path, status: 'pending' as const }));
+      const row = await this.deliveries.insertAccepted(m, {
+        provider: source,
+        deliveryId,
+        accepted: true,
+        signature,
+        event: r.event,
+        repository: git ? `${git.project}/${git.slug}` : null,
+        branch: git?.branch ?? null,
+        hash: git?.hash ?? null,
+        applications: [],
+        started: [],
+        skipped: [],
+        sync: syncs[0] ?? null,
+        message: r.message ?? null,
+      });
+      if (!row) return null;
+      const started: DeliveryStart[] = [];
+      const skipped = [...(r.skipped ?? [])];
+      for (const e of r.fire ?? []) {
+        if (!git) break; // triggers fire only for a git event
+        const who = { pipelineId: e.row.id, application: e.row.application, pipeline: e.row.name, triggerIndex: e.index };
+        const ids = Array.isArray(e.trigger['expectedArtifactIds']) ? (e.trigger['expectedArtifactIds'] as unknown[]).map(String) : [];
+        const binding = bindArtifacts(e.row.config['expectedArtifacts'] as never, gitArtifacts(git), ids);
+        if (binding.missing.length > 0) {
+          skipped.push({ ...who, reason: `expected artifact ${binding.missing.join(', ')} matched nothing and has no default` });
+          continue;
         }
-        const syncs: DeliverySync[] = (r.syncTargets ?? []).map((a) => ({ application: a.name, url: a.repo.url, branch: a.repo.branch, path: a.repo.path, status: 'pending' as const }));
-        const applications = [...new Set([...started.map((s) => s.application), ...skipped.map((s) => s.application), ...syncs.map((s) => s.application)])];
-        // Recorded last, in the same transaction: a delivery id accepted before (a replay, or a
-        // racing twin that committed first) rolls back everything this one started.
-        const row = await this.deliveries.insertAccepted(m, {
-          provider: source,
-          deliveryId,
-          accepted: true,
-          signature,
-          event: r.event,
-          repository: git ? `${git.project}/${git.slug}` : null,
-          branch: git?.branch ?? null,
-          hash: git?.hash ?? null,
-          applications,
-          started,
-          skipped,
-          sync: syncs[0] ?? null,
-          message: r.message ?? null,
-        });
-        if (!row) throw new Replay();
-        const messages = await startMessagesOf(m, started.map((s) => s.executionId));
-        return { row, started, messages, syncs };
-      }));
-    } catch (err) {
-      if (!(err instanceof Replay)) throw err;
-      committed = null;
-    }
+        try {
+          const execution = await this.executions.startConfig(
+            e.row,
+            {
+              user: git.pusher ?? undefined,
+              artifacts: binding.artifacts,
+              trigger: { ...gitTriggerFields(git, r.body, deliveryId), resolvedExpectedArtifacts: binding.resolvedExpectedArtifacts, triggerIndex: e.index },
+            },
+            m,
+          );
+          started.push({ ...who, executionId: execution.id });
+        } catch (err) {
+          // Bad parameters, a disabled pipeline or a refused start are decided before anything is written.
+          if (!(err instanceof GennakerError) || err.retryable) throw err;
+          skipped.push({ ...who, reason: err.message });
+        }
+      }
+      const applications = [...new Set([...started.map((s) => s.application), ...skipped.map((s) => s.application), ...syncs.map((s) => s.application)])];
+      await this.deliveries.setResults(m, row.id, { applications, started, skipped });
+      const messages = await startMessagesOf(m, started.map((s) => s.executionId));
+      return { row, started, messages, syncs };
+    });
 
     if (!committed) {
       const first = await this.deliveries.acceptedByDeliveryId(source, deliveryId);

@@ -38,6 +38,11 @@ export class TriggerDeliveryRepository {
     return row;
   }
 
+  /** What an accepted delivery started and skipped, in the transaction that recorded it. */
+  async setResults(m: EntityManager, id: string, r: Pick<TriggerDeliveryEntity, 'applications' | 'started' | 'skipped'>): Promise<void> {
+    await m.query(`UPDATE trigger_deliveries SET applications = $2, started = $3, skipped = $4 WHERE id = $1`, [id, r.applications, JSON.stringify(r.started), JSON.stringify(r.skipped)]);
+  }
+
   async setSync(id: string, sync: DeliverySync): Promise<void> {
     await this.ds.query(
       `UPDATE trigger_deliveries SET sync = $2, applications = (SELECT array_agg(DISTINCT a) FROM unnest(applications || ARRAY[$3::text]) a) WHERE id = $1`,
