@@ -1,11 +1,10 @@
-import { accountsOfContext, ANONYMOUS, withAdmin, type Principal } from '@gennaker/auth-policy';
+import { accountsOfContext, ANONYMOUS, hasSealedSecrets, revealStageSecrets, withAdmin, type Principal, type SecretCipher } from '@gennaker/auth-policy';
 import { isPlainObject } from '@gennaker/common';
 import type { Execution, Stage } from '@gennaker/engine';
 import { ExecutionRepository } from '@gennaker/persistence';
 import { EXECUTION_REPOSITORY, ExecutionService, TaskRunner, type ExecutionAuthorizer, type StartAuthorization } from '@gennaker/runtime';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { STAGE_SECRET_BOX } from './secret-hooks.service';
-import { hasSealedSecrets, revealStageSecrets, type SecretCipher } from './stage-secrets.util';
 import type { EntityManager } from 'typeorm';
 import { AccessService } from './access.service';
 import { AuditService } from './audit.service';

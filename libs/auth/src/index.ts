@@ -7,6 +7,5 @@ export * from './audit.service';
 export * from './access.service';
 export * from './execution-authorizer.service';
 export * from './url-guard.util';
-export * from './stage-secrets.util';
 export * from './oidc.service';
 export * from './auth.module';

@@ -1,7 +1,6 @@
-import { restoreRedacted } from '@gennaker/auth-policy';
+import { restoreRedacted, sealStageSecrets, type SecretCipher } from '@gennaker/auth-policy';
 import { PipelineConfigService } from '@gennaker/configs';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { sealStageSecrets, type SecretCipher } from './stage-secrets.util';
 
 /** The cipher of stage secrets at rest (the triggers' SecretBox, same key). */
 export const STAGE_SECRET_BOX = Symbol('STAGE_SECRET_BOX');

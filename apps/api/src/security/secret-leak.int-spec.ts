@@ -156,6 +156,12 @@ describe('secrets never leave', () => {
     await waitFor(() => receiver.requests.filter((r) => r.path === '/deploy-hook').length >= 3, { message: () => stack.logs() });
     expect(receiver.requests.filter((r) => r.path === '/deploy-hook').at(-1)!.headers['authorization']).toBe(`Bearer ${SECRETS.header}`);
     await call('PUT', `/api/v1/executions/${again.body.id}/cancel`, { reason: 'enough' });
+    // Pipelines as code: the same files applied twice change nothing (stored secrets compare in the clear).
+    const files = { files: [{ file: 'hook.json', content: { name: 'from-files', stages: [{ refId: '1', type: 'webhook', url: `${receiver.url}/deploy-hook`, customHeaders: { Authorization: `Bearer ${SECRETS.header}` } }] } }] };
+    const first = await call('POST', '/api/v1/applications/leaky/pipelines/sync', files);
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    const second = await call('POST', '/api/v1/applications/leaky/pipelines/sync', files);
+    expect(second.body).toMatchObject({ created: [], updated: [], unchanged: 1 });
     // An old revision with encrypted secrets restores (it still passes the stage's schema).
     expect((await call('POST', `/api/v1/pipelines/${id}/history/1/restore`)).status).toBe(201);
 

@@ -1,4 +1,4 @@
-import { isSecretKey, REDACTED } from '@gennaker/auth-policy';
+import { isSecretKey, REDACTED } from './redact.util';
 import { isPlainObject } from '@gennaker/common';
 
 /** What encrypts and decrypts a secret at rest (the triggers' SecretBox: AES-256-GCM with GENNAKER_SECRETS_KEY). */
