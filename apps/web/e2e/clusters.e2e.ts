@@ -1,7 +1,8 @@
 // The clusters view against the real local provider: a red/black of examples/service from v1 to v2
 // started in the UI, seen as it goes (the new group filling or healthy while the old one serves,
-// then the old one disabled), and an ad-hoc resize confirmed in the UI and carried out.
-import { execFileSync } from 'node:child_process';
+// then the old one disabled), and an ad-hoc resize confirmed in the UI and carried out. Then a real
+// canary of the faulty v3 under traffic, and its report reached from the execution.
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,5 +104,36 @@ describe('clusters on the local provider', () => {
     await cluster.getByTestId('sg-hello-demo-v001').getByText('3 up · 0 starting · 0 down').waitFor({ timeout: 60_000 });
     const c = (await ui.stack.client.get('/api/v1/applications/hello/clusters')).body.find((x: { name: string }) => x.name === 'hello-demo');
     expect(c.serverGroups.find((g: { name: string }) => g.name === 'hello-demo-v001').capacity).toEqual({ min: 2, max: 3, desired: 3 });
+  });
+
+  it('runs a canary of a faulty version and shows its report from the execution', async () => {
+    const config = JSON.parse(readFileSync(join(ROOT, 'examples/canary/hello-errors-and-latency.json'), 'utf8'));
+    expect((await ui.stack.client.post('/api/v1/canary/configs', config)).status).toBe(201);
+    const doc = JSON.parse(readFileSync(join(ROOT, 'examples/canary/hello-canary-deployments.json'), 'utf8'));
+    doc.stages[2].clusters[0].localLoadBalancers = { 'hello-demo': { port: lbPort } };
+    const saved = await ui.stack.client.post('/api/v1/pipelines', doc);
+    expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+    // Metrics come from real requests through the load balancer.
+    const traffic = spawn(process.execPath, [join(ROOT, 'examples/traffic.mjs'), '--url', `http://127.0.0.1:${lbPort}`, '--rps', '40', '--quiet'], { stdio: 'ignore' });
+    try {
+      const { page } = ui;
+      const run = await ui.stack.client.post(`/api/v1/pipelines/${saved.body.id}/executions`, { parameters: { version: 'v3' } });
+      await page.goto(`${ui.webUrl}/executions/${run.body.id}`);
+      const canaryRow = page.locator('[data-testid="timeline-2"]');
+      await page.locator('[data-testid="timeline-2"]:not([data-status="RUNNING"]):not([data-status="NOT_STARTED"])').waitFor({ timeout: 90_000 });
+      await canaryRow.click();
+      await page.getByRole('link', { name: 'Canary report' }).click();
+      await page.waitForURL(/\/canary\/results\//);
+      // v3 is 80 ms slower: the verdict is not a pass, and latency is the metric that says so.
+      await page.getByRole('heading', { name: /Canary report: hello-errors-and-latency (Marginal|Fail)/ }).waitFor();
+      await page.getByText(/canary stopped after interval|below the marginal threshold|not above the marginal threshold/).waitFor();
+      await page.getByRole('img', { name: 'Canary score per interval' }).waitFor();
+      const latency = page.locator('tbody tr', { hasText: 'latency' }).first();
+      await latency.getByText('High', { exact: true }).waitFor();
+      // Control against experiment, drawn from the values the judge used.
+      await latency.getByRole('img', { name: /latency: control median/ }).waitFor();
+    } finally {
+      traffic.kill('SIGTERM');
+    }
   });
 });

@@ -1,8 +1,9 @@
-// The clusters and canary pages against API.md's shapes, with those endpoints answered at the
-// network layer (page.route), everything else real (stack, web server, Chromium). The canary results
-// endpoint does not exist yet; the clusters part covers what clusters.e2e.ts (the real red/black on
-// the local provider) does not run for real: the "filling" phase deterministically, the request a
-// rollback sends, and that a canceled destroy sends nothing.
+// The clusters and canary pages on exact, chosen data: those endpoints are answered at the network
+// layer (page.route), everything else is real (stack, web server, Chromium). clusters.e2e.ts runs
+// the real thing on the local provider (a red/black, a resize, a canary and its report); this file
+// covers what a real run does not show deterministically: a group still filling, the request a
+// rollback sends, a canceled destroy sending nothing, several intervals, and charts from the judge's
+// statistics alone.
 import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, startUiStack, type UiStack } from './ui-stack';

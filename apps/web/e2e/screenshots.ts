@@ -1,5 +1,6 @@
 // Takes the screenshots in docs/screenshots/ from a real stack with demo data, in Debian's Chromium.
 // Run: npx tsx apps/web/e2e/screenshots.ts   (builds the UI when stale; about a minute)
+import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -144,6 +145,34 @@ async function main(): Promise<void> {
     await page.getByTestId('redblack').waitFor();
     await shot(page, 'clusters');
     await c.put(`/api/v1/executions/${v2.body.id}/cancel`, {});
+
+    // A canary of the faulty v3 under traffic, and its report.
+    await waitFor(async () => ['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes((await c.get(`/api/v1/executions/${v2.body.id}`)).body.status), { timeoutMs: 60_000 });
+    await c.post('/api/v1/canary/configs', JSON.parse(readFileSync(join(ROOT, 'examples/canary/hello-errors-and-latency.json'), 'utf8')));
+    const canaryDoc = JSON.parse(readFileSync(join(ROOT, 'examples/canary/hello-canary-deployments.json'), 'utf8'));
+    canaryDoc.stages[2].clusters[0].localLoadBalancers = doc.stages[1].clusters[0].localLoadBalancers;
+    const canaryPipeline = await c.post('/api/v1/pipelines', canaryDoc);
+    const lbPort = String(doc.stages[1].clusters[0].localLoadBalancers['hello-demo'].port);
+    const traffic = spawn(process.execPath, [join(ROOT, 'examples/traffic.mjs'), '--url', `http://127.0.0.1:${lbPort}`, '--rps', '40', '--quiet'], { stdio: 'ignore' });
+    try {
+      const run = await c.post(`/api/v1/pipelines/${canaryPipeline.body.id}/executions`, { parameters: { version: 'v3' } });
+      let resultId: string | undefined;
+      await waitFor(
+        async () => {
+          const e = (await c.get(`/api/v1/executions/${run.body.id}`)).body;
+          resultId = e.stages.map((s: { outputs: Record<string, unknown> }) => s.outputs['canaryResultId']).find((x: unknown) => typeof x === 'string');
+          return ['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes(e.status);
+        },
+        { timeoutMs: 120_000 },
+      );
+      if (resultId) {
+        await page.goto(`${ui.webUrl}/canary/results/${resultId}`);
+        await page.getByRole('img', { name: 'Canary score per interval' }).waitFor();
+        await shot(page, 'canary-report');
+      }
+    } finally {
+      traffic.kill('SIGTERM');
+    }
     await page.goto(`${ui.webUrl}/deliveries`);
     await page.locator('#deliveries-title').waitFor();
     await page.waitForLoadState('networkidle');

@@ -12,11 +12,12 @@ export function quantiles(values: readonly number[]): { min: number; q1: number;
   return { min: at(0), q1: at(0.25), median: at(0.5), q3: at(0.75), max: at(1) };
 }
 
-export function ScoreChart({ points, pass, marginal, label }: { points: Array<{ x: number; score: number; label: string }>; pass?: number; marginal?: number; label: string }) {
+/** Score per interval; `slots` (the planned intervals) fixes the x axis while a canary still runs. */
+export function ScoreChart({ points, pass, marginal, label, slots = 0 }: { points: Array<{ x: number; score: number; label: string }>; pass?: number; marginal?: number; label: string; slots?: number }) {
   const W = 640;
   const H = 200;
   const pad = { l: 36, r: 12, t: 10, b: 24 };
-  const n = Math.max(1, points.length - 1);
+  const n = Math.max(1, Math.max(points.length, slots) - 1);
   const px = (i: number) => pad.l + (i / n) * (W - pad.l - pad.r);
   const py = (s: number) => pad.t + (1 - s / 100) * (H - pad.t - pad.b);
   const path = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${px(i).toFixed(1)},${py(p.score).toFixed(1)}`).join(' ');

@@ -16,7 +16,7 @@ export default function CanaryPage() {
   if (result.isPending) return <p role="status">Loading…</p>;
   if (!result.data) return <ErrorBox error={result.error} title="Could not load the canary result" />;
   // The generated type once the document has the path, else API.md's (a structural subset of it).
-  const r: CanaryResultView = result.data;
+  const r: CanaryResultView & { windows?: unknown[] } = result.data;
   const intervals: CanaryIntervalView[] = r.intervals ?? [];
   const index = chosen ?? intervals.length - 1;
   const interval = intervals[index];
@@ -51,6 +51,7 @@ export default function CanaryPage() {
       ) : (
         <ScoreChart
           label="Canary score per interval"
+          slots={r.windows?.length ?? 0}
           pass={thresholds.pass}
           marginal={thresholds.marginal}
           points={intervals.map((iv, i) => ({ x: i, score: iv.score, label: iv.endTime ? new Date(iv.endTime).toLocaleTimeString() : `#${(iv.index ?? i) + 1}` }))}
