@@ -73,11 +73,13 @@ export class AuthGuard implements CanActivate {
       if (this.settings.authRequired) throw unauthorized('missing bearer token (Authorization: Bearer <token>)');
       return ANONYMOUS;
     }
+    // An address that sent too many bad tokens may still use issued tokens (users behind one proxy
+    // keep working), but not the admin token, and every bad token is answered 429.
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    const wait = await this.failures?.blockedFor(address);
-    if (wait) throw new GennakerError('RATE_LIMITED', `too many requests with a bad token from this address; try again in ${wait} s`);
-    const r = await this.tokens.authenticate(token);
+    const wait = (await this.failures?.blockedFor(address)) ?? null;
+    const r = await this.tokens.authenticate(token, { adminToken: wait === null });
     if (r.ok) return r.principal;
+    if (wait !== null) throw new GennakerError('RATE_LIMITED', `too many requests with a bad token from this address; try again in ${wait} s`);
     // Only refused requests count as guesses (an open install ignores tokens it never issued).
     if (this.settings.authRequired || r.reason !== 'unknown') await this.failures?.failed(address);
     if (r.reason === 'revoked') throw unauthorized('this token was revoked');

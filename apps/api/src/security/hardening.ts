@@ -10,6 +10,10 @@ import helmet from 'helmet';
  */
 export function applySecurity(app: NestExpressApplication): void {
   const settings = readAuthSettings();
+  // Behind a proxy (a load balancer, the web server), rate limits key on X-Forwarded-For only when
+  // the proxy is trusted: GENNAKER_TRUST_PROXY takes Express's values (loopback, a CIDR list, a hop count).
+  const trust = process.env['GENNAKER_TRUST_PROXY'];
+  if (trust) app.set('trust proxy', /^\d+$/.test(trust) ? Number(trust) : trust === 'true' ? true : trust.split(',').map((t) => t.trim()));
   app.use(
     helmet({
       contentSecurityPolicy: {
