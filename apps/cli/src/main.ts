@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, UsageError, type GlobalOptions } from './cli-context';
 import { executionCommands } from './commands/execution.command';
+import { importCommands } from './commands/import-spinnaker.command';
 import { loginCommand } from './commands/login.command';
 import { pipelineCommands } from './commands/pipeline.command';
 import { syncCommand } from './commands/sync.command';
@@ -26,6 +27,7 @@ export async function run(argv: string[]): Promise<number> {
   pipelineCommands(program, globals, exit);
   executionCommands(program, globals, exit);
   syncCommand(program, globals, exit);
+  importCommands(program, globals, exit);
   try {
     await program.parseAsync(argv);
     return code;
