@@ -39,9 +39,10 @@ export function guardedLookup(policy: AddressPolicy, resolve: Resolver = systemR
           }
         }
         const list = addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })).filter((a) => !opts.family || opts.family === a.family);
-        if (list.length === 0) cb(Object.assign(new Error(`${hostname} has no address of family ${String(opts.family)}`), { code: 'ENOTFOUND' }), '');
+        const first = list[0];
+        if (!first) cb(Object.assign(new Error(`${hostname} has no address of family ${String(opts.family)}`), { code: 'ENOTFOUND' }), '');
         else if (opts.all) cb(null, list);
-        else cb(null, list[0]!.address, list[0]!.family);
+        else cb(null, first.address, first.family);
       },
       (err: NodeJS.ErrnoException) => cb(err, ''),
     );
