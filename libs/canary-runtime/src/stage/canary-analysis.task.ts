@@ -97,6 +97,10 @@ export function startCanaryAnalysisTask(deps: CanaryDeps): TaskImplementation {
       const { id: configId, config } = await loadCanaryConfig(deps, settings);
       const scoreThresholds = settings.scoreThresholds ?? config.classifier.scoreThresholds ?? DEFAULT_SCORE_THRESHOLDS;
 
+      // A retry after a crash finds the run it created and keeps its start (and so its windows).
+      const resultId = canaryResultIdFor(input.execution.id, input.stage.id, input.stage.startTime);
+      const existing = await deps.results.get(resultId);
+      const runStart = existing ? existing.startTime.getTime() : input.now;
       let start: number;
       let lifetimeMs: number;
       let warmupMs = settings.warmupMs;
@@ -106,14 +110,13 @@ export function startCanaryAnalysisTask(deps: CanaryDeps): TaskImplementation {
         lifetimeMs = first.endTime - first.startTime;
         warmupMs = 0;
       } else {
-        start = input.now;
+        start = runStart;
         lifetimeMs = settings.lifetimeMs as number;
       }
       const windows = canaryWindows({ start, lifetimeMs, intervalMs: settings.intervalMs, warmupMs, lookbackMs: settings.lookbackMs });
       const intervalMs = (windows[0]?.end ?? start) - (windows[0]?.start ?? start) || lifetimeMs;
       const canary = canaryStageOf(input.execution, input.stage) ?? (input.stage as Stage);
       const scopes = resolveScopes(settings, canary, input, intervalMs);
-      const resultId = canaryResultIdFor(input.execution.id, input.stage.id, input.stage.startTime);
       const plan: CanaryAnalysisPlan = { resultId, windows, scopes, scoreThresholds, readyDelayMs: deps.sources.readyDelayMs(config), marginalAction: settings.marginalAction };
       await deps.results.create({
         id: resultId,
@@ -133,7 +136,7 @@ export function startCanaryAnalysisTask(deps: CanaryDeps): TaskImplementation {
           pipelineName: input.execution.name,
           deployment: deploymentPlanOf(input.execution, canary),
         },
-        startTime: new Date(input.now),
+        startTime: new Date(runStart),
       });
       return {
         status: 'SUCCEEDED',

@@ -370,6 +370,20 @@ describe('kayentaCanary without deployments', () => {
     expect(first.end - first.start).toBe(10_000);
   });
 
+  it('startCanaryAnalysis retried after a crash finds its run and keeps its windows', async () => {
+    const e = createExecution({ id: 'exec-retry', type: 'PIPELINE', config: { application: 'hello', name: 'r', stages: [{ refId: '1', type: 'kayentaCanary', name: 'Canary', canaryConfig: { canaryConfigId: 'cfg-1', lifetimeDuration: 'PT10S', scopes: [{ controlScope: 'a-v001', experimentScope: 'manual-canary-v001', step: 1 }] } }] as never }, pipelineConfigId: null, trigger: { type: 'manual' }, now: driver.now, newId: driver.newId });
+    const stage = e.stages[0]!;
+    stage.startTime = driver.now;
+    const task = { id: 't1', name: 'startCanaryAnalysis', type: 'startCanaryAnalysis', status: 'RUNNING' as const, startTime: driver.now, endTime: null, attempts: 0, pausedMs: 0, lastError: null };
+    const impl = registry.task('startCanaryAnalysis')!;
+    const first = await impl.execute(taskInput(e, stage, task, driver.now, new AbortController().signal));
+    // The outcome was lost (the worker died): the retry runs later, on the same stage state.
+    const second = await impl.execute(taskInput(e, stage, task, driver.now + 7000, new AbortController().signal));
+    const windows = (r: typeof first) => (r.context?.['canaryAnalysis'] as { windows: unknown[] }).windows;
+    expect(windows(second)).toEqual(windows(first));
+    expect(results.results.size).toBe(1);
+  });
+
   it('a config that does not exist fails the stage with the pointer of the reference, without deploying', async () => {
     const e = await run([canaryStage({}, { canaryConfigId: 'nope' })]);
     const canary = stageNamed(e, 'Canary');
