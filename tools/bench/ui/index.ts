@@ -137,6 +137,7 @@ async function main(): Promise<void> {
       // Interactive: a click is answered (the start dialog opens).
       await page.getByRole('button', { name: 'Start manual execution of service-0' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'Run' }).waitFor();
+      if (process.env['BENCH_DEBUG']) console.log(await page.evaluate(`JSON.stringify(performance.getEntriesByType('resource').map((e) => [e.name.replace(location.origin, '').slice(0, 60), Math.round(e.startTime), Math.round(e.responseEnd)]))`));
       return measured();
     };
 

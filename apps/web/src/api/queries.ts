@@ -10,6 +10,7 @@ export const keys = {
   pipeline: (id: string) => ['pipeline', id] as const,
   history: (id: string) => ['pipeline-history', id] as const,
   pipelineExecutions: (id: string, limit: number) => ['executions', 'pipeline', id, limit] as const,
+  recentExecutions: (app: string, limit: number) => ['executions', 'recent', app, limit] as const,
   appExecutions: (app: string, cursor: string | null, type: string, pipelineId: string | null) => ['executions', 'application', app, cursor, type, pipelineId] as const,
   execution: (id: string) => ['execution', id] as const,
   stageTypes: ['stage-types'] as const,
@@ -41,10 +42,24 @@ export function usePipelines(app: string) {
 }
 
 /** The last executions of one pipeline; refreshed while any is still running. */
-export function usePipelineExecutions(pipelineId: string, limit: number) {
+export function usePipelineExecutions(pipelineId: string, limit: number, enabled = true) {
   return useQuery({
     queryKey: keys.pipelineExecutions(pipelineId, limit),
     queryFn: () => unwrap(api.GET('/api/v1/executions', { params: { query: { pipelineId, limit } } })),
+    placeholderData: keepPreviousData,
+    enabled,
+    refetchInterval: (q) => (q.state.data?.items.some((e) => !isFinished(e.status)) ? 2000 : 15_000),
+  });
+}
+
+/**
+ * An application's latest pipeline executions in one call, fetched alongside its pipelines (not
+ * after them): most pipelines find their last runs here and need no call of their own.
+ */
+export function useRecentApplicationExecutions(app: string, limit: number) {
+  return useQuery({
+    queryKey: keys.recentExecutions(app, limit),
+    queryFn: () => unwrap(api.GET('/api/v1/executions', { params: { query: { application: app, type: 'PIPELINE', limit } } })),
     placeholderData: keepPreviousData,
     refetchInterval: (q) => (q.state.data?.items.some((e) => !isFinished(e.status)) ? 2000 : 15_000),
   });

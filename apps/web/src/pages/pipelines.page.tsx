@@ -1,17 +1,20 @@
-import type { StoredPipeline } from '@gennaker/api-client';
+import type { ExecutionSummary, StoredPipeline } from '@gennaker/api-client';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { errorText } from '../api/client';
-import { usePipelineExecutions, usePipelines, useStartExecution } from '../api/queries';
+import { usePipelineExecutions, usePipelines, useRecentApplicationExecutions, useStartExecution } from '../api/queries';
 import { Dialog } from '../components/confirm-dialog';
 import { ErrorBox } from '../components/error-box';
 import { ExecutionBar } from '../components/execution-bar';
 
 const RECENT = 5;
+// Latest runs of the whole application, shared by its pipelines (one call instead of one each).
+const SHARED_WINDOW = 100;
 
 export function PipelinesPage() {
   const { app = '' } = useParams();
   const pipelines = usePipelines(app);
+  const recent = useRecentApplicationExecutions(app, SHARED_WINDOW);
   const [starting, setStarting] = useState<StoredPipeline | null>(null);
   return (
     <section aria-labelledby="pipelines-title">
@@ -40,7 +43,7 @@ export function PipelinesPage() {
                 </button>
               </div>
             </div>
-            <RecentExecutions pipelineId={p.id} />
+            <RecentExecutions pipelineId={p.id} shared={recent.data} />
             <Link to={`/applications/${app}/executions?pipelineId=${p.id}`} className="small" aria-label={`All executions of ${p.name}`}>
               All executions →
             </Link>
@@ -52,11 +55,14 @@ export function PipelinesPage() {
   );
 }
 
-function RecentExecutions({ pipelineId }: { pipelineId: string }) {
-  const executions = usePipelineExecutions(pipelineId, RECENT);
-  if (executions.error) return <p className="error-box">{errorText(executions.error)}</p>;
-  const items = executions.data?.items ?? [];
-  if (executions.data && items.length === 0) return <p className="muted small">Never run.</p>;
+function RecentExecutions({ pipelineId, shared }: { pipelineId: string; shared: { items: ExecutionSummary[]; nextCursor: string | null } | undefined }) {
+  const fromShared = shared?.items.filter((e) => e.pipelineId === pipelineId).slice(0, RECENT) ?? [];
+  // Enough when the window holds this pipeline's last runs, or every run of the application.
+  const enough = shared !== undefined && (fromShared.length >= RECENT || shared.nextCursor === null);
+  const own = usePipelineExecutions(pipelineId, RECENT, shared !== undefined && !enough);
+  if (own.error) return <p className="error-box">{errorText(own.error)}</p>;
+  const items = enough ? fromShared : (own.data?.items ?? []);
+  if ((enough || own.data) && items.length === 0) return <p className="muted small">Never run.</p>;
   return (
     <div className="executions" aria-label="Recent executions">
       {items.map((e) => (
