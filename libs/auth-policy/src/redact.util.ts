@@ -2,6 +2,16 @@
 export const REDACTED = '********';
 
 /**
+ * An encrypted secret stored in a document is still a string (`gk-secret:` + the cipher text), so
+ * the document keeps passing its schema (a revision restored, a pipeline exported and applied).
+ */
+export const SEALED_PREFIX = 'gk-secret:';
+
+export function isSealedSecret(v: unknown): v is string {
+  return typeof v === 'string' && v.startsWith(SEALED_PREFIX);
+}
+
+/**
  * Keys whose values are secrets wherever they appear: passwords, secrets, tokens, API and private
  * keys, external ids, authorization and cookie headers. `credentials` alone is not one: cluster
  * stages name their account with it.
@@ -17,7 +27,7 @@ function hasValue(v: unknown): boolean {
 }
 
 /**
- * A copy of `value` with every secret-keyed value replaced by REDACTED (deep; arrays and objects).
+ * A copy of `value` with every secret-keyed value, and every encrypted one, replaced by REDACTED (deep).
  * Known secret strings (`known`) are scrubbed from every string as well.
  */
 export function redactSecrets<T>(value: T, known: readonly string[] = []): T {
@@ -26,6 +36,7 @@ export function redactSecrets<T>(value: T, known: readonly string[] = []): T {
 
 function walk(v: unknown, known: readonly string[], depth: number): unknown {
   if (depth > 64) return v;
+  if (isSealedSecret(v)) return REDACTED;
   if (typeof v === 'string') return known.length > 0 ? scrubText(v, known) : v;
   if (Array.isArray(v)) return v.map((x) => walk(x, known, depth + 1));
   if (typeof v !== 'object' || v === null) return v;
@@ -50,7 +61,8 @@ export function scrubText(text: string, known: readonly string[] = []): string {
 }
 
 /**
- * Before a document is stored: a value sent back as REDACTED means "keep the one you have", found at
+ * Before a document is stored: a value sent back as REDACTED (at a secret key, or where an encrypted
+ * value was) means "keep the one you have", found at
  * the same place in the previous document (stages are matched by refId, other lists by position).
  * Without a previous value the masked key is dropped rather than stored as the mask.
  */
@@ -66,7 +78,7 @@ export function restoreRedacted(next: unknown, previous: unknown): unknown {
   const prev = isRecord(previous) ? previous : {};
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(next)) {
-    if (v === REDACTED && isSecretKey(k)) {
+    if (v === REDACTED && (isSecretKey(k) || isSealedSecret(prev[k]))) {
       if (prev[k] !== undefined) out[k] = prev[k];
       continue;
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hasSealedSecrets, revealStageSecrets, sealStageSecrets, type SecretCipher } from './stage-secrets.util';
+import { REDACTED, redactSecrets, restoreRedacted } from './redact.util';
+import { hasSealedSecrets, revealSecret, revealStageSecrets, sealNotificationAddresses, sealStageSecrets, type SecretCipher } from './stage-secrets.util';
 
 const box: SecretCipher = {
   encrypt: (p) => ({ encrypted: `v1:${Buffer.from(p).toString('base64')}` }),
@@ -24,5 +25,18 @@ describe('stage secrets at rest', () => {
 
   it('reveals them for the task', () => {
     expect(revealStageSecrets(sealStageSecrets(stages, box), box)).toEqual(stages);
+  });
+
+  it('encrypts notification addresses that are URLs; the API masks them and a masked one sent back keeps it', () => {
+    const doc = { notifications: [{ type: 'slack', address: 'https://hooks.slack.com/services/T/B/XYZ' }, { type: 'email', address: 'a@b.c' }], stages: [{ refId: '1', notifications: [{ type: 'webhook', address: 'http://hooks/x?token=1' }] }] };
+    const sealed = sealNotificationAddresses(doc, box) as any;
+    expect(JSON.stringify(sealed)).not.toContain('XYZ');
+    expect(sealed.notifications[1].address).toBe('a@b.c');
+    expect(revealSecret(sealed.notifications[0].address, box)).toBe('https://hooks.slack.com/services/T/B/XYZ');
+    expect(revealSecret('a@b.c', box)).toBe('a@b.c');
+    const shown = redactSecrets(sealed) as any;
+    expect(shown.notifications[0].address).toBe(REDACTED);
+    expect(shown.stages[0].notifications[0].address).toBe(REDACTED);
+    expect(restoreRedacted(shown, sealed)).toEqual(sealed);
   });
 });

@@ -1,4 +1,4 @@
-import { isSecretKey, REDACTED } from './redact.util';
+import { isSealedSecret as isSealed, isSecretKey, REDACTED, SEALED_PREFIX } from './redact.util';
 import { isPlainObject } from '@gennaker/common';
 
 /** What encrypts and decrypts a secret at rest (the triggers' SecretBox: AES-256-GCM with GENNAKER_SECRETS_KEY). */
@@ -6,14 +6,6 @@ export interface SecretCipher {
   encrypt(plain: string): { encrypted: string };
   reveal(stored: unknown): string | null;
 }
-
-/**
- * An encrypted stage secret is still a string (`gk-secret:` + the cipher text), so a stored
- * document keeps passing its stage's schema (a revision restored, a pipeline exported and applied).
- */
-export const SEALED_PREFIX = 'gk-secret:';
-
-const isSealed = (v: unknown): v is string => typeof v === 'string' && v.startsWith(SEALED_PREFIX);
 
 /**
  * Encrypts the values of secret keys in stages before they are stored (a webhook stage's
@@ -48,4 +40,25 @@ export function revealStageSecrets(value: unknown, box: SecretCipher, depth = 0)
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = revealStageSecrets(v, box, depth + 1);
   return out;
+}
+
+const isUrl = (v: unknown): v is string => typeof v === 'string' && /^https?:\/\//i.test(v);
+
+/**
+ * Notification addresses that are URLs (a Slack or Google Chat incoming webhook, a webhook) carry
+ * their credential in the URL: encrypted like stage secrets, in the pipeline's and its stages'
+ * `notifications`.
+ */
+export function sealNotificationAddresses(doc: Record<string, unknown>, box: SecretCipher): Record<string, unknown> {
+  const seal = (list: unknown): unknown =>
+    Array.isArray(list) ? list.map((n) => (isPlainObject(n) && isUrl(n['address']) ? { ...n, address: SEALED_PREFIX + box.encrypt(n['address']).encrypted } : n)) : list;
+  const out: Record<string, unknown> = { ...doc };
+  if (doc['notifications'] !== undefined) out['notifications'] = seal(doc['notifications']);
+  if (Array.isArray(doc['stages'])) out['stages'] = doc['stages'].map((st) => (isPlainObject(st) && st['notifications'] !== undefined ? { ...st, notifications: seal(st['notifications']) } : st));
+  return out;
+}
+
+/** A stored value in the clear: decrypted when it is an encrypted secret, else as it is. */
+export function revealSecret(value: unknown, box: SecretCipher): unknown {
+  return isSealed(value) ? (box.reveal({ encrypted: value.slice(SEALED_PREFIX.length) }) ?? '') : value;
 }

@@ -41,6 +41,6 @@ class SecretRegistry implements OnModuleInit {
     OidcService,
     SecretRegistry,
   ],
-  exports: [AUTH_SETTINGS, TokenService, AccessService, AuditService, OidcService],
+  exports: [AUTH_SETTINGS, STAGE_SECRET_BOX, TokenService, AccessService, AuditService, OidcService],
 })
 export class AuthModule {}

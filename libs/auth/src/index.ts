@@ -8,4 +8,5 @@ export * from './access.service';
 export * from './execution-authorizer.service';
 export * from './url-guard.util';
 export * from './oidc.service';
+export { STAGE_SECRET_BOX } from './secret-hooks.service';
 export * from './auth.module';

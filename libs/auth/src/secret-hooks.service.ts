@@ -1,4 +1,4 @@
-import { restoreRedacted, sealStageSecrets, type SecretCipher } from '@gennaker/auth-policy';
+import { restoreRedacted, sealNotificationAddresses, sealStageSecrets, type SecretCipher } from '@gennaker/auth-policy';
 import { PipelineConfigService } from '@gennaker/configs';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 
@@ -6,8 +6,9 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 export const STAGE_SECRET_BOX = Symbol('STAGE_SECRET_BOX');
 
 /**
- * Stage secrets (a webhook's Authorization header, passwords, tokens...) are stored encrypted and
- * shown masked; a pipeline saved back with the mask keeps the secret it had, as trigger secrets do.
+ * Stage secrets (a webhook's Authorization header, passwords, tokens...) and notification addresses
+ * that are URLs (incoming webhooks carry their credential) are stored encrypted and shown masked; a
+ * pipeline saved back with the mask keeps the secret it had, as trigger secrets do.
  */
 @Injectable()
 export class SecretHooks implements OnModuleInit {
@@ -18,7 +19,11 @@ export class SecretHooks implements OnModuleInit {
 
   onModuleInit(): void {
     this.pipelines.registerHooks({
-      beforeStore: (doc, previous) => ({ ...doc, stages: sealStageSecrets(restoreRedacted(doc['stages'], previous?.['stages']), this.box) }),
+      beforeStore: (doc, previous) => {
+        const out: Record<string, unknown> = { ...doc, stages: sealStageSecrets(restoreRedacted(doc['stages'], previous?.['stages']), this.box) };
+        if (doc['notifications'] !== undefined) out['notifications'] = restoreRedacted(doc['notifications'], previous?.['notifications']);
+        return sealNotificationAddresses(out, this.box);
+      },
     });
   }
 }

@@ -1,4 +1,6 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { revealSecret, type SecretCipher } from '@gennaker/auth-policy';
+import { STAGE_SECRET_BOX } from '@gennaker/auth';
+import { Inject, Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { createTransport, type Transporter } from 'nodemailer';
 import { emailMessage, emailRecipients, googleChatBody, slackBody, slackTarget, webhookBody, type PlannedNotification } from './domain';
@@ -19,9 +21,14 @@ function permanent(message: string): UnrecoverableError {
 export class NotificationSenders implements OnApplicationShutdown {
   private mailer: Transporter | null = null;
 
-  constructor(@Inject(NOTIFICATION_SETTINGS) private readonly settings: NotificationSettings) {}
+  constructor(
+    @Inject(NOTIFICATION_SETTINGS) private readonly settings: NotificationSettings,
+    // Addresses that are URLs are stored encrypted (security, issue 8): decrypted here, for the send only.
+    @Optional() @Inject(STAGE_SECRET_BOX) private readonly secrets: SecretCipher | null = null,
+  ) {}
 
-  async send(n: PlannedNotification): Promise<void> {
+  async send(planned: PlannedNotification): Promise<void> {
+    const n = this.secrets && planned.address ? { ...planned, address: revealSecret(planned.address, this.secrets) as string } : planned;
     switch (n.type) {
       case 'slack': {
         const target = slackTarget(n.address, this.settings.slackWebhookUrl);
@@ -46,9 +53,9 @@ export class NotificationSenders implements OnApplicationShutdown {
     try {
       parsed = new URL(url);
     } catch {
-      throw permanent(`"${url}" is not a URL`);
+      throw permanent('the notification address is not a URL');
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw permanent(`"${url}" is not an http(s) URL`);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw permanent(`the notification address is not an http(s) URL (${parsed.protocol})`);
     const res = await fetch(parsed, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': 'Gennaker-Notifications' },
@@ -57,7 +64,8 @@ export class NotificationSenders implements OnApplicationShutdown {
     });
     await res.arrayBuffer().catch(() => undefined);
     if (res.ok) return;
-    const what = `POST ${parsed.origin}${parsed.pathname} answered ${res.status}`;
+    // The origin only: an incoming webhook's path is its credential.
+    const what = `POST ${parsed.origin}/… answered ${res.status}`;
     if (res.status >= 500 || res.status === 429 || res.status === 408) throw new Error(what);
     throw permanent(what);
   }

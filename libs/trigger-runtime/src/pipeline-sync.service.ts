@@ -154,6 +154,7 @@ export class PipelineSyncService {
       }
       // Stage secrets are stored encrypted too (security, issue 8).
       if (Array.isArray(out['stages'])) out['stages'] = revealStageSecrets(out['stages'], this.secrets);
+      if (Array.isArray(out['notifications'])) out['notifications'] = revealStageSecrets(out['notifications'], this.secrets);
       return out;
     };
     let normalized: Record<string, unknown>;

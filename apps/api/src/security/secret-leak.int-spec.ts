@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 /**
  * Acceptance (b) of issue 8: a demo-like run with known secrets configured (admin token, webhook
  * secrets, a webhook stage's Authorization header, an AWS external id, the secrets key); no API
- * answer and no log line of any process holds any of them, and the stage's secrets are encrypted at
- * rest (stage outputs are stored as the remote end answered them).
+ * answer and no log line of any process holds any of them (nor a notification's incoming-webhook
+ * URL), and the stage's secrets are encrypted at rest (stage outputs are stored as the remote end answered them).
  */
 const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as Array<{ name: string; examples: any[] }>;
 const mark = (what: string) => `${what}-${randomBytes(9).toString('hex')}`;
@@ -21,6 +21,8 @@ const SECRETS = {
   header: mark('stageheader'),
   apiKey: mark('stageapikey'),
   externalId: mark('externalid'),
+  // An incoming-webhook URL carries its credential in its path (Slack, Google Chat).
+  notifyPath: mark('notifypath'),
   secretsKey: randomBytes(32).toString('base64'),
 };
 
@@ -97,6 +99,7 @@ describe('secrets never leave', () => {
       application: 'leaky',
       name: 'deploy',
       parameterConfig: [{ name: 'version', default: '1.0' }],
+      notifications: [{ type: 'webhook', address: `${receiver.url}/notify/${SECRETS.notifyPath}`, when: ['pipeline.complete'] }],
       triggers: [{ type: 'git', enabled: true, source: 'github', project: 'Codertocat', slug: 'Hello-World', branch: '^master$', secret: SECRETS.trigger }],
       stages: [
         {
@@ -142,6 +145,8 @@ describe('secrets never leave', () => {
       expect((await call('PATCH', `/api/v1/executions/${e}/stages/${stageId}`, { judgmentStatus: 'continue' })).status).toBe(202);
       await waitFor(async () => (await call('GET', `/api/v1/executions/${e}`)).body.status === 'SUCCEEDED', { message: () => stack.logs() });
     }
+    // The notification went to its (encrypted at rest) URL.
+    await waitFor(() => receiver.count(`/notify/${SECRETS.notifyPath}`) >= 1, { message: () => `the completion notification\n${stack.logs()}` });
     // The stage really sent the secret header, and the evaluated output came through.
     expect(receiver.requests.filter((r) => r.path === '/deploy-hook').every((r) => r.headers['authorization'] === `Bearer ${SECRETS.header}`)).toBe(true);
     const execution = (await call('GET', `/api/v1/executions/${run.body.id}`)).body;
@@ -151,6 +156,7 @@ describe('secrets never leave', () => {
     // Saving back what the API showed keeps the secrets (the masks are not stored).
     const shown = (await call('GET', `/api/v1/pipelines/${id}`)).body;
     expect(shown.stages[0].customHeaders.Authorization).toBe('********');
+    expect(shown.notifications[0].address).toBe('********');
     expect((await call('POST', '/api/v1/pipelines', shown)).status).toBe(200);
     const again = await call('POST', `/api/v1/pipelines/${id}/executions`, { parameters: { version: '3.0' } });
     await waitFor(() => receiver.requests.filter((r) => r.path === '/deploy-hook').length >= 3, { message: () => stack.logs() });
@@ -172,7 +178,7 @@ describe('secrets never leave', () => {
       const stored = await db.query(`SELECT config::text AS t FROM pipeline_configs UNION ALL SELECT config::text FROM pipeline_config_revisions UNION ALL SELECT context::text FROM stages`);
       const text = stored.rows.map((r: { t: string }) => r.t).join('\n');
       expect(text).toContain('gk-secret:v1:');
-      for (const secret of [SECRETS.header, SECRETS.apiKey, SECRETS.trigger]) expect(text).not.toContain(secret);
+      for (const secret of [SECRETS.header, SECRETS.apiKey, SECRETS.trigger, SECRETS.notifyPath]) expect(text).not.toContain(secret);
     } finally {
       await db.end();
     }
