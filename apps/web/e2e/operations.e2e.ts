@@ -215,6 +215,13 @@ describe('operating executions', () => {
     expect(await page.evaluate(() => document.activeElement?.closest('dialog') !== null)).toBe(true);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
+    // A stage of the graph is chosen with the keyboard too.
+    const p = await save({ name: 'keyboard', stages: [{ refId: '1', type: 'wait', name: 'One', waitTime: 1 }, { refId: '2', type: 'wait', name: 'Two', waitTime: 1, requisiteStageRefIds: ['1'] }] });
+    await page.goto(`${ui.webUrl}/pipelines/${p.id}/edit`);
+    await page.getByRole('group', { name: 'Stage One', exact: true }).waitFor();
+    await page.locator('.react-flow__node[data-id="2"]').focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('group', { name: 'Stage Two', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
     expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
     await page.reload();

@@ -106,6 +106,12 @@ export function StageGraph({ stages, selected, onSelect, editable = false, onCon
         onlyRenderVisibleElements={large}
         deleteKeyCode={editable ? ['Delete', 'Backspace'] : null}
         onNodeClick={(_, n) => onSelect?.(n.id)}
+        // Keyboard: Tab to a stage, Enter selects it. Nodes are controlled, so React Flow reports
+        // its selection as a change, followed here.
+        onNodesChange={(changes) => {
+          const chosen = changes.find((c) => c.type === 'select' && c.selected);
+          if (chosen && chosen.type === 'select' && chosen.id !== selected) onSelect?.(chosen.id);
+        }}
         onPaneClick={() => onSelect?.(null)}
         onConnect={(c: Connection) => {
           if (c.source && c.target) onConnect?.(c.source, c.target);
