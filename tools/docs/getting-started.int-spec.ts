@@ -1,8 +1,9 @@
 // docs/getting-started.md, word for word: every ```sh block runs in one bash session (variables and
 // folder carry over, as in a terminal) in the checkout, against a real api and worker started with the
-// environment `npm run demo` gives them and the demo's own data (tools/demo/scenario.mjs). Only the
-// first block (npm ci, npm run demo) is not run here: it must be the README's commands. The API URL and
-// the token the demo prints are the only substitutions.
+// environment `npm run demo` gives them (tools/demo/demo.mjs; the demo's own scenario, which bakes and
+// deploys, is not replayed: the page does not depend on it). Only the first block (npm ci, npm run demo)
+// is not run here: it must be the README's commands. The API URL and the token the demo prints are the
+// only substitutions.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,10 +77,7 @@ beforeAll(async () => {
   for (const f of CREATED) expect(existsSync(join(ROOT, f)), `${f} exists in the checkout; the page would create it`).toBe(false);
   scratch = mkdtempSync(join(tmpdir(), 'gk-getting-started-'));
   // What `npm run demo` sets for its api and worker (tools/demo/demo.mjs).
-  stack = await Stack.start({ workers: 1, env: { GENNAKER_ADMIN_TOKEN: TOKEN, GENNAKER_DATA_DIR: join(scratch, 'data'), GENNAKER_LOCAL_STOP_ON_EXIT: 'true' } });
-  // ...and the data it creates.
-  const { runScenario } = (await import(join(ROOT, 'tools/demo/scenario.mjs'))) as { runScenario: (o: Record<string, unknown>) => Promise<void> };
-  await runScenario({ apiUrl: stack.apiUrl, webUrl: null, token: TOKEN, env: {}, log: () => undefined, waitFor: () => Promise.resolve() });
+  stack = await Stack.start({ workers: 1, env: { GENNAKER_ADMIN_TOKEN: TOKEN, GENNAKER_DATA_DIR: join(scratch, 'data') } });
   const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: join(scratch, 'config') };
   delete env['GENNAKER_URL'];
   delete env['GENNAKER_TOKEN'];
@@ -98,6 +96,10 @@ describe('docs/getting-started.md, followed word for word', () => {
     expect(commands(blocks[0]?.text ?? '')).toEqual(['npm ci', 'npm run demo']);
     const readmeBlock = fencedBlocks(README).find((b) => b.text.includes('npm run demo'));
     expect(commands(readmeBlock?.text ?? '')).toEqual(expect.arrayContaining(['npm ci', 'npm run demo']));
+    // The page has the reader copy the token after "Token:" and use the API on its default port.
+    const demo = readFileSync(join(ROOT, 'tools/demo/demo.mjs'), 'utf8') + readFileSync(join(ROOT, 'tools/demo/scenario.mjs'), 'utf8');
+    expect(demo).toMatch(/Token:\s+\$\{token\}/);
+    expect(demo).toContain("GENNAKER_API_PORT: process.env.GENNAKER_API_PORT ?? '8084'");
   });
 
   it('reaches a pipeline written, validated, applied, run, judged, watched to SUCCEEDED and canceled', async () => {
@@ -107,10 +109,11 @@ describe('docs/getting-started.md, followed word for word', () => {
     expect(commandText.split(URL_IN_DOC).length - 1, 'the API URL appears once in the commands, in the export').toBe(1);
     expect(commandText.split(TOKEN_IN_DOC).length - 1, 'the token placeholder appears once').toBe(1);
 
-    // 2. Connect, list the demo's pipeline.
+    // 2. Connect: the token is the admin's, the CLI reaches the API.
     const connect = await terminal.run(rest[0]!.text.replace(URL_IN_DOC, stack.apiUrl).replace(TOKEN_IN_DOC, TOKEN));
     expect(connect.failed, connect.stderr).toEqual([]);
-    expect(connect.stdout).toMatch(/demo\s+hello\s+/);
+    expect(connect.stdout).toContain('"name":"admin"');
+    expect(connect.stdout).toMatch(/^ID\s+APPLICATION\s+NAME\s+STATUS/m);
 
     // 3. The application, the file, validate and apply.
     const write = await terminal.run(rest[1]!.text);
