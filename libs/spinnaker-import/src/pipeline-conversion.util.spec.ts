@@ -23,8 +23,11 @@ describe('convertPipeline', () => {
     expect(c.document).toMatchObject({ application: 'spindemo', name: 'A_orca_convertedPipelineTemplateSource' });
     expect(pointers(c.notes.changes)).toEqual(['/updateTs', '/lastModifiedBy', '/stageCounter', '/application', '/name', '/parallel']);
     for (const key of ['updateTs', 'lastModifiedBy', 'stageCounter', 'parallel']) expect(c.document).not.toHaveProperty(key);
-    // The jenkins trigger was already disabled: kept as it is, with a warning.
-    expect(c.notes.warnings).toEqual([{ pointer: '/triggers/0/type', message: expect.stringContaining('"jenkins" is not supported') }]);
+    // Rosco's baseOs is no image to Gennaker; the jenkins trigger was already disabled: kept, with a warning.
+    expect(c.notes.warnings).toEqual([
+      { pointer: '/stages/0/baseOs', message: expect.stringContaining('an AWS bake needs its base image: add baseAmi') },
+      { pointer: '/triggers/0/type', message: expect.stringContaining('"jenkins" is not supported') },
+    ]);
     expect(validatePipeline(c.document, { stageTypes: GENNAKER_STAGE_TYPES })).toMatchObject({ valid: true });
   });
 

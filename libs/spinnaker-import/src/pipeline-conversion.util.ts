@@ -245,6 +245,11 @@ function checkStage(stage: Json, i: number, ctx: PipelineConversionContext, note
     if ((key === 'cloudProvider' || key === 'cloudProviderType') && !SUPPORTED_CLOUD_PROVIDERS.includes(value)) targets.add('cloud', value, `${base}${at}`);
     if ((key === 'account' || key === 'credentials') && ctx.accounts && !ctx.accounts.includes(value)) targets.add('account', value, `${base}${at}`);
   }, USER_DATA_KEYS);
+  // Rosco mapped baseOs/baseLabel to a base image; Gennaker's AWS bake is told the image itself.
+  const provider = stage['cloudProviderType'] ?? stage['cloudProvider'];
+  if (stage['type'] === 'bake' && (provider === undefined || provider === 'aws') && stage['baseAmi'] === undefined && stage['baseName'] === undefined) {
+    notes.warn(`${base}/baseOs`, `an AWS bake needs its base image: add baseAmi (an AMI id) or baseName (an AMI name, wildcards allowed); Rosco's baseOs${typeof stage['baseOs'] === 'string' ? ` ${quote(stage['baseOs'])}` : ''} and baseLabel are not mapped to images`);
+  }
   const pairs = stage['clusterPairs'];
   if (Array.isArray(pairs) && pairs.length > 1 && stage['canaryConfig'] === undefined) {
     notes.warn(`${base}/clusterPairs/1`, `${pairs.length} cluster pairs: Gennaker runs one baseline and canary pair per canary stage and refuses more when the stage starts; split it into one canary stage per region`);
