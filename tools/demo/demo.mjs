@@ -19,8 +19,6 @@ const env = {
   GENNAKER_WEB_PORT: process.env.GENNAKER_WEB_PORT ?? '9000',
   GENNAKER_DATA_DIR: resolve(process.env.GENNAKER_DATA_DIR ?? join(root, '.data')),
   GENNAKER_ADMIN_TOKEN: process.env.GENNAKER_ADMIN_TOKEN ?? `gk_${randomBytes(18).toString('base64url')}`,
-  // The demo owns its local instances: stop them when it stops.
-  GENNAKER_LOCAL_STOP_ON_EXIT: process.env.GENNAKER_LOCAL_STOP_ON_EXIT ?? 'true',
 };
 const apiUrl = `http://127.0.0.1:${env.GENNAKER_API_PORT}`;
 const webUrl = `http://127.0.0.1:${env.GENNAKER_WEB_PORT}`;
@@ -28,6 +26,18 @@ const log = (msg) => console.log(`[demo] ${msg}`);
 const children = [];
 const stops = [];
 let stopping = false;
+
+/** Warnings and errors only: JSON log lines by their level (pino: 40 = warn), others by their words. */
+function important(line) {
+  if (line.startsWith('{')) {
+    try {
+      return Number(JSON.parse(line).level) >= 40;
+    } catch {
+      return false;
+    }
+  }
+  return /error|warn|exception/i.test(line);
+}
 
 function start(name, cmd, args, extraEnv = {}) {
   const child = spawn(cmd, args, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -38,7 +48,7 @@ function start(name, cmd, args, extraEnv = {}) {
       buf += d.toString();
       const lines = buf.split('\n');
       buf = lines.pop() ?? '';
-      for (const l of lines) if (process.env.GENNAKER_DEMO_VERBOSE || /error|warn|exception/i.test(l)) out.write(prefix + l + '\n');
+      for (const l of lines) if (process.env.GENNAKER_DEMO_VERBOSE || important(l)) out.write(prefix + l + '\n');
     });
   };
   relay(child.stdout, process.stdout);
@@ -126,7 +136,7 @@ async function main() {
   }
 
   const { runScenario } = await import('./scenario.mjs');
-  await runScenario({ apiUrl, webUrl: hasWeb ? webUrl : null, token: env.GENNAKER_ADMIN_TOKEN, env, log, waitFor });
+  await runScenario({ root, apiUrl, webUrl: hasWeb ? webUrl : null, token: env.GENNAKER_ADMIN_TOKEN, env, log, waitFor, startChild: start });
   log('running; press Ctrl-C to stop everything.');
 }
 

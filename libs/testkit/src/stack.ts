@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createTestDatabase } from '@gennaker/persistence';
@@ -45,6 +47,8 @@ export class Stack {
   apiUrl = '';
   client!: ApiClient;
   private dropDb: (() => Promise<void>) | null = null;
+  /** A data dir of its own (local provider images and state, secrets key), unless the test gives one. */
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'gk-stack-'));
 
   constructor(
     readonly databaseUrl: string,
@@ -84,6 +88,7 @@ export class Stack {
       GENNAKER_JOB_LOCK_MS: '5000',
       GENNAKER_REPAIR_INTERVAL_MS: '1000',
       GENNAKER_REPAIR_GRACE_MS: '3000',
+      GENNAKER_DATA_DIR: this.dataDir,
       NODE_ENV: 'test',
       // Test receivers listen on loopback, which the webhook stage's SSRF guard refuses by default.
       GENNAKER_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,localhost,::1',
@@ -178,5 +183,6 @@ export class Stack {
     await Promise.all([this.api, ...this.workers].filter((h): h is ProcessHandle => h !== null).map((h) => this.kill(h, 'SIGTERM').catch(() => undefined)));
     await this.flushQueues().catch(() => undefined);
     await this.dropDb?.().catch(() => undefined);
+    rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,4 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 
 export const TRIGGER_SETTINGS = Symbol('TRIGGER_SETTINGS');
 export const TRIGGERS_QUEUE = 'triggers';
@@ -34,7 +33,8 @@ function int(name: string, fallback: number): number {
 
 export function readTriggerSettings(): TriggerSettings {
   return {
-    dataDir: process.env['GENNAKER_DATA_DIR'] || join(homedir(), '.gennaker'),
+    // The same default as the local provider's: one data dir per install.
+    dataDir: resolve(process.env['GENNAKER_DATA_DIR'] || '.data'),
     secretsKey: process.env['GENNAKER_SECRETS_KEY'] || null,
     webhookSecret: process.env['GENNAKER_WEBHOOK_SECRET'] || null,
     deliveryRetentionDays: int('GENNAKER_TRIGGER_DELIVERY_RETENTION_DAYS', 14),
