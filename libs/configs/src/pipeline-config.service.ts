@@ -28,6 +28,8 @@ export interface PipelineRevisionView {
 
 export interface SaveOptions {
   user?: string;
+  /** What the revision records (default: create or update). */
+  action?: 'restore';
   /** Set by the pipelines-as-code sync: the one writer allowed for repo-managed pipelines. */
   managedBy?: { url: string; branch: string; path: string; file: string } | null;
   manager?: EntityManager;
@@ -173,7 +175,7 @@ export class PipelineConfigService {
           updatedBy: user,
         });
         if (!updated) throw new ConflictError(`pipeline "${pipeline.name}" changed while saving; reload it and try again`, [{ pointer: '/version', message: 'changed concurrently' }]);
-        await this.pipelines.addRevision(m, { pipelineId: updated.id, version: updated.version, action: options.managedBy ? 'sync' : 'update', config: document, author: user });
+        await this.pipelines.addRevision(m, { pipelineId: updated.id, version: updated.version, action: options.managedBy ? 'sync' : (options.action ?? 'update'), config: document, author: user });
         return { pipeline: toStoredPipeline(updated), created: false };
       }
       if (typeof expectedVersion === 'number' && expectedVersion !== 1 && id) {
@@ -259,7 +261,7 @@ export class PipelineConfigService {
     if (!rev) throw new NotFoundError(`pipeline ${id} has no revision ${version}`);
     const current = await this.pipelines.byId(id);
     const body = { ...cloneJson(rev.config), id, ...(current ? { version: current.version } : {}) };
-    return (await this.save(body, { user })).pipeline;
+    return (await this.save(body, { user, action: 'restore' })).pipeline;
   }
 
   private refuseManaged(row: PipelineConfigEntity, options: SaveOptions): void {

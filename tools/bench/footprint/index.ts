@@ -90,10 +90,11 @@ async function main(): Promise<void> {
       ids.push(r.body.id as string);
     }
     const counts = async () => (await db.query(`SELECT status, count(*)::int AS n FROM executions GROUP BY status`)).rows as Array<{ status: string; n: number }>;
-    await waitFor(async () => (await counts()).filter((c) => ['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes(c.status)).reduce((n, c) => n + c.n, 0) >= DEPLOYS, {
+    let last: Array<{ status: string; n: number }> = [];
+    await waitFor(async () => (last = await counts()).filter((c) => ['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes(c.status)).reduce((n, c) => n + c.n, 0) >= DEPLOYS, {
       timeoutMs: (LOAD_SECONDS + 900) * 1000,
       intervalMs: 1000,
-      message: async () => `all deploys to finish: ${JSON.stringify(await counts())}\n${stack.logs()}`,
+      message: () => `all deploys to finish: ${JSON.stringify(last)}\n${stack.logs()}`,
     });
     const loadSeconds = (Date.now() - started) / 1000;
     const cpu1 = cpu();
