@@ -134,22 +134,41 @@ export class AuthGuard implements CanActivate {
     if (missing) throw forbidden(`judging stage "${stage.name}" needs one of the roles ${missing.join(', ')}; ${principal.name} has ${principal.roles.length > 0 ? principal.roles.join(', ') : 'none'}`);
   }
 
-  /** A trigger may run as a service account only if the one saving it holds all of its roles. */
+  /**
+   * A trigger may run as a service account only if the one saving it holds all of its roles: in a
+   * pipeline (`/triggers`) or in each file of a sync (`/files/{i}/content/triggers`).
+   */
   private async checkRunAs(req: Request, principal: Principal): Promise<void> {
-    if (!isPlainObject(req.body) || !Array.isArray(req.body['triggers'])) return;
+    if (!isPlainObject(req.body)) return;
+    const lists: Array<{ base: string; triggers: unknown }> = [{ base: '/triggers', triggers: req.body['triggers'] }];
+    if (Array.isArray(req.body['files'])) {
+      (req.body['files'] as unknown[]).forEach((f, i) => {
+        let content = isPlainObject(f) ? f['content'] : undefined;
+        if (typeof content === 'string') {
+          try {
+            content = JSON.parse(content) as unknown;
+          } catch {
+            content = undefined; // not JSON: the sync itself says what is wrong with it
+          }
+        }
+        if (isPlainObject(content)) lists.push({ base: `/files/${i}/content/triggers`, triggers: content['triggers'] });
+      });
+    }
     const errors: ErrorDetail[] = [];
     const refused: string[] = [];
-    const triggers = req.body['triggers'] as unknown[];
-    for (const [i, t] of triggers.entries()) {
-      if (!isPlainObject(t) || t['runAsUser'] === undefined || t['runAsUser'] === null || t['runAsUser'] === '') continue;
-      const name = t['runAsUser'];
-      if (typeof name !== 'string') {
-        errors.push({ pointer: `/triggers/${i}/runAsUser`, message: 'must be the name of a service account' });
-        continue;
+    for (const { base, triggers } of lists) {
+      if (!Array.isArray(triggers)) continue;
+      for (const [i, t] of triggers.entries()) {
+        if (!isPlainObject(t) || t['runAsUser'] === undefined || t['runAsUser'] === null || t['runAsUser'] === '') continue;
+        const name = t['runAsUser'];
+        if (typeof name !== 'string') {
+          errors.push({ pointer: `${base}/${i}/runAsUser`, message: 'must be the name of a service account' });
+          continue;
+        }
+        const service = await this.tokens.serviceAccount(name);
+        if (!service) errors.push({ pointer: `${base}/${i}/runAsUser`, message: `no service account "${name}" (POST /api/v1/tokens with serviceAccount: true)` });
+        else if (!mayRunAs(principal, service.roles)) refused.push(name);
       }
-      const service = await this.tokens.serviceAccount(name);
-      if (!service) errors.push({ pointer: `/triggers/${i}/runAsUser`, message: `no service account "${name}" (POST /api/v1/tokens with serviceAccount: true)` });
-      else if (!mayRunAs(principal, service.roles)) refused.push(name);
     }
     if (errors.length > 0) throw new InputError('invalid runAsUser', errors);
     if (refused.length > 0) throw denied(principal, `${principal.name} may not make triggers run as ${refused.join(', ')}: that needs every role of the service account`);

@@ -178,6 +178,12 @@ describe('service accounts (runAsUser)', () => {
     expect(missing.status).toBe(400);
     expect(missing.body.error.details[0].pointer).toBe('/triggers/0/runAsUser');
     expect((await admin('POST', '/api/v1/tokens', { name: 'ci-bot', roles: [], serviceAccount: true })).status).toBe(409);
+    // Pipelines as code through the API: the same rule for each file.
+    const sync = (runAsUser: string) => ({ files: [{ file: 'a.json', content: JSON.stringify({ name: `sync${++seq}`, stages: [{ refId: '1', type: 'wait', waitTime: 0 }], triggers: [{ type: 'cron', cronExpression: '0 0 1 1 *', runAsUser }] }) }] });
+    expect((await call(dev.token, 'POST', '/api/v1/applications/rules/pipelines/sync', sync('deploy-bot'))).status).toBe(403);
+    expect((await call(dev.token, 'POST', '/api/v1/applications/rules/pipelines/sync', sync('ci-bot'))).status).toBe(200);
+    const ghost = await call(dev.token, 'POST', '/api/v1/applications/rules/pipelines/sync', sync('ghost'));
+    expect(ghost.body.error.details[0].pointer).toBe('/files/0/content/triggers/0/runAsUser');
   });
 });
 

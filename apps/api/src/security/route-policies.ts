@@ -71,7 +71,7 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   'PUT /api/v1/applications/:app': { auth: 'app', app: app(), permission: WRITE, audit: { action: 'application.update', resourceType: 'application' } },
   'DELETE /api/v1/applications/:app': { auth: 'app', app: app(), permission: WRITE, audit: { action: 'application.delete', resourceType: 'application' } },
   'GET /api/v1/applications/:app/pipelines': { auth: 'app', app: app(), permission: READ, redact: true },
-  'POST /api/v1/applications/:app/pipelines/sync': { auth: 'app', app: app(), permission: WRITE, audit: { action: 'pipeline.sync', resourceType: 'application' } },
+  'POST /api/v1/applications/:app/pipelines/sync': { auth: 'app', app: app(), permission: WRITE, check: 'runAs', audit: { action: 'pipeline.sync', resourceType: 'application' } },
   'POST /api/v1/applications/:app/pipelines-repo/sync': { auth: 'app', app: app(), permission: WRITE, audit: { action: 'pipeline.repo-sync', resourceType: 'application' } },
   'GET /api/v1/applications/:app/clusters': { auth: 'app', app: app(), permission: READ, filter: 'clusters' },
   'POST /api/v1/applications/:app/tasks': { auth: 'app', app: app(), permission: EXECUTE, accounts: 'job' },
