@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { isSecretKey, REDACTED, redactSecrets, restoreRedacted, scrubText } from './redact.util';
 
 describe('redaction', () => {
-  it.each(['password', 'dbPassword', 'secret', 'clientSecret', 'token', 'accessToken', 'apiKey', 'x-api-key', 'externalId', 'external_id', 'Authorization', 'Cookie', 'privateKey', 'credential'])('%s is a secret key', (k) => {
+  it.each(['password', 'dbPassword', 'secret', 'clientSecret', 'token', 'accessToken', 'apiKey', 'x-api-key', 'externalId', 'external_id', 'Authorization', 'Cookie', 'privateKey', 'credential', 'smtpPass', 'db_pass', 'passwd'])('%s is a secret key', (k) => {
     expect(isSecretKey(k)).toBe(true);
   });
-  it.each(['credentials', 'account', 'url', 'name', 'judgmentInput', 'cluster', 'idempotency-key'])('%s is not', (k) => {
+  it.each(['credentials', 'account', 'url', 'name', 'judgmentInput', 'cluster', 'idempotency-key', 'pass', 'marginal'])('%s is not', (k) => {
     expect(isSecretKey(k)).toBe(false);
   });
 

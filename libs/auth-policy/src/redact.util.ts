@@ -16,7 +16,8 @@ export function isSealedSecret(v: unknown): v is string {
  * keys, external ids, authorization and cookie headers. `credentials` alone is not one: cluster
  * stages name their account with it.
  */
-const SECRET_KEY = /pass(word|phrase|wd)?$|passw|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|external[-_]?id|authorization|cookie|client[-_]?secret|credential(?!s$)|webhook[-_]?url$/i;
+// A bare `pass` is not one (a canary's `scoreThresholds.pass`); `smtpPass`, `db_pass` are.
+const SECRET_KEY = /.pass$|pass(word|phrase|wd)$|passw|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|external[-_]?id|authorization|cookie|client[-_]?secret|credential(?!s$)|webhook[-_]?url$/i;
 
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);

@@ -101,10 +101,7 @@ describe('gennaker import spinnaker', () => {
       for (const p of (await stack.client.get(`/api/v1/applications/${app}/pipelines`)).body as Array<Record<string, unknown>>) {
         stored++;
         const v = await stack.client.post('/api/v1/pipelines/validate', p);
-        // Known issue (auth-policy's secret-key pattern matches the bare key "pass"): reads mask a canary's
-        // scoreThresholds.pass as "********", which then fails validation. Only such masked fields may fail.
-        const unmasked = ((v.body?.error?.details ?? []) as Array<{ pointer: string; message: string }>).filter((d) => !d.message.includes('"********"'));
-        expect(unmasked, `${app}/${String(p['name'])}: ${JSON.stringify(v.body)}`).toEqual([]);
+        expect(v.status, `${app}/${String(p['name'])}: ${JSON.stringify(v.body)}`).toBe(200);
       }
     }
     expect(stored).toBe(3);
