@@ -48,10 +48,10 @@ export class TriggerIndex {
   }
 
   /** One round trip: the pipelines' fingerprint and the applications that have a pipelines repository. */
-  async current(): Promise<IndexedTrigger[]> {
-    // Within the TTL the last read stands: saves through this process invalidate it at once, other
-    // processes' changes are seen within GENNAKER_TRIGGER_INDEX_TTL_MS.
-    if (this.fingerprint !== '' && Date.now() - this.checkedAt < this.settings.indexTtlMs) return this.entries;
+  async current(options: { fresh?: boolean } = {}): Promise<IndexedTrigger[]> {
+    // Within the TTL the last read stands (webhooks): saves through this process invalidate it at
+    // once, other processes' changes are seen within GENNAKER_TRIGGER_INDEX_TTL_MS. `fresh` always checks.
+    if (!options.fresh && this.fingerprint !== '' && Date.now() - this.checkedAt < this.settings.indexTtlMs) return this.entries;
     this.checkedAt = Date.now();
     const rows: Array<{ f: string; repos: RepoApplication[] }> = await this.ds.query(
       `SELECT (SELECT count(*)::text || ':' || coalesce(sum(version), 0)::text || ':' || coalesce(max(extract(epoch FROM updated_at)), 0)::text FROM pipeline_configs) AS f,
@@ -60,14 +60,15 @@ export class TriggerIndex {
     const f = rows[0]?.f ?? '';
     this.repoApplications = rows[0]?.repos ?? [];
     if (f === this.fingerprint) return this.entries;
+    if (options.fresh) return this.load(f);
     this.loading ??= this.load(f).finally(() => {
       this.loading = null;
     });
     return this.loading;
   }
 
-  async ofType(type: 'git' | 'pipeline' | 'cron'): Promise<IndexedTrigger[]> {
-    return (await this.current()).filter((e) => e.trigger.type === type);
+  async ofType(type: 'git' | 'pipeline' | 'cron', options: { fresh?: boolean } = {}): Promise<IndexedTrigger[]> {
+    return (await this.current(options)).filter((e) => e.trigger.type === type);
   }
 
   private async load(f: string): Promise<IndexedTrigger[]> {

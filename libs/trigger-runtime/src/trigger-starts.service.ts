@@ -76,7 +76,8 @@ export class TriggerStarts {
   async executionFinished(e: Execution): Promise<void> {
     if (e.type !== 'PIPELINE' || !e.pipelineConfigId) return;
     const finished = { application: e.application, pipelineConfigId: e.pipelineConfigId, name: e.name, status: e.status };
-    for (const entry of await this.index.ofType('pipeline')) {
+    // Fresh: a downstream pipeline saved through the api a moment ago must not be missed for good.
+    for (const entry of await this.index.ofType('pipeline', { fresh: true })) {
       if (!matchPipelineTrigger(entry.trigger, finished).fired) continue;
       if (entry.row.disabled || entry.row.config['disabled'] === true) continue;
       const upstreamArtifacts = Array.isArray(e.trigger['artifacts']) ? (e.trigger['artifacts'] as Artifact[]) : [];
