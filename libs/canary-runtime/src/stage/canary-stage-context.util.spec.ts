@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { REFERENCE_PIPELINES } from '@gennaker/pipeline/testing';
 import { describe, expect, it } from 'vitest';
 import { readCanaryStage } from './canary-stage-context.util';
 
-const SHARED = join(__dirname, '../../../../../shared/reference/spinnaker-pipelines');
+// The reference pipelines as copied into libs/pipeline's fixtures (a clone has no ../shared).
 function referenceStage(file: string, type: string): Record<string, unknown> {
-  const doc = JSON.parse(readFileSync(join(SHARED, file), 'utf8')) as { stages: Array<Record<string, unknown>> };
+  const ref = REFERENCE_PIPELINES.find((r) => r.file === file);
+  if (!ref) throw new Error(`no reference pipeline ${file}`);
+  const doc = structuredClone(ref.document) as { stages: Array<Record<string, unknown>> };
   const s = doc.stages.find((x) => x['type'] === type);
   if (!s) throw new Error(`no ${type} stage in ${file}`);
   return s;
