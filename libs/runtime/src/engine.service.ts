@@ -234,11 +234,16 @@ export class EngineService {
   }
 
   /** Stores messages that belong to no particular transition (e.g. a new execution's start). */
-  async send(m: EntityManager, messages: Array<{ message: EngineMessage; delayMs?: number; queue?: string }>): Promise<StoredOutboxMessage[]> {
+  async send(
+    m: EntityManager,
+    messages: Array<{ message: EngineMessage; delayMs?: number; queue?: string }>,
+    options: { dispatchedByCaller?: boolean } = {},
+  ): Promise<StoredOutboxMessage[]> {
     return this.outbox.add(
       m,
       messages.map((o) => this.toOutbox({ message: o.message, delayMs: o.delayMs, queue: (o.queue ?? 'engine') as OutboundMessage['queue'] }, o.message.executionId ?? null)),
-      true,
+      // Rows nobody promises to queue right after commit are left to the relay (it polls every 500 ms).
+      options.dispatchedByCaller !== false,
     );
   }
 

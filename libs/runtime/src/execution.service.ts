@@ -155,18 +155,19 @@ export class ExecutionService {
   }
 
   private async persistAndStart(execution: Execution, manager?: EntityManager): Promise<void> {
-    const run = async (m: EntityManager) => {
+    const run = async (m: EntityManager, dispatchedByCaller: boolean) => {
       await this.executions.insert(m, execution);
       await this.authorizer?.started?.(execution, m);
-      return this.engine.send(m, [{ message: { type: 'StartExecution', executionId: execution.id } }]);
+      return this.engine.send(m, [{ message: { type: 'StartExecution', executionId: execution.id } }], { dispatchedByCaller });
     };
     if (manager) {
-      // The caller commits (e.g. a webhook recording its delivery with the executions it started);
-      // the relay hands the message to BullMQ.
-      await run(manager);
+      // The caller commits (e.g. a webhook recording its delivery with the executions it started):
+      // the row is left undispatched, so the relay queues it after that commit even if the caller
+      // does not (callers may queue it themselves sooner).
+      await run(manager, false);
       return;
     }
-    const stored = await this.ds.transaction(run);
+    const stored = await this.ds.transaction((m) => run(m, true));
     await this.engine.afterCommit(stored, [
       { kind: 'execution', executionId: execution.id, name: execution.name, status: 'NOT_STARTED', time: Date.now() },
     ]);
