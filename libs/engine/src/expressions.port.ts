@@ -1,29 +1,13 @@
+import type { ExpressionError, ExpressionScope, ExpressionStage } from '@gennaker/expressions';
+
 /**
- * What the engine needs from the expression language. The engine gets it injected (the runtime
- * wires @gennaker/expressions), so the state machine can be tested with any evaluator.
+ * What the engine needs from the expression language: its scope and error types come from
+ * @gennaker/expressions; the evaluator itself is injected (the runtime wires the real one), so the
+ * state machine can be tested with any evaluator.
  */
-export interface ExpressionScopeStage {
-  id: string;
-  refId: string;
-  name: string;
-  type: string;
-  status: string;
-  context: Record<string, unknown>;
-  outputs: Record<string, unknown>;
-}
-
-export interface ExpressionScopeInput {
-  root: Record<string, unknown>;
-  stages?: ExpressionScopeStage[];
-  pipelineIds?: Record<string, string>;
-}
-
-export interface ExpressionFailure {
-  expression: string;
-  position: number;
-  reason: string;
-  path: string;
-}
+export type ExpressionScopeStage = ExpressionStage;
+export type ExpressionScopeInput = ExpressionScope;
+export type ExpressionFailure = ExpressionError;
 
 export interface ExpressionPort {
   evaluateObject<T>(value: T, scope: ExpressionScopeInput): { value: T; errors: ExpressionFailure[] };

@@ -29,20 +29,13 @@ export interface ExecutionListFilter {
   cursor?: { buildTime: number; id: string } | null;
 }
 
-export interface ExecutionSummary {
-  id: string;
-  type: string;
-  application: string;
-  pipelineConfigId: string | null;
-  name: string;
-  status: ExecutionStatus;
-  trigger: Record<string, unknown>;
-  buildTime: number;
-  startTime: number | null;
-  endTime: number | null;
-  canceled: boolean;
+/** An execution as lists show it: its own fields and its stages' statuses, without contexts. */
+export type ExecutionSummary = Pick<
+  Execution,
+  'id' | 'type' | 'application' | 'pipelineConfigId' | 'name' | 'status' | 'trigger' | 'buildTime' | 'startTime' | 'endTime' | 'canceled'
+> & {
   stages: Array<Pick<Stage, 'id' | 'refId' | 'name' | 'type' | 'status' | 'startTime' | 'endTime' | 'parentStageId' | 'requisiteStageRefIds'>>;
-}
+};
 
 /**
  * Executions with their stages and tasks. The engine's hot path: loads and stores a whole
@@ -327,9 +320,9 @@ export class ExecutionRepository {
       });
       byExec.set(String(s['execution_id']), list);
     }
-    const items = page.map((r) => ({
+    const items: ExecutionSummary[] = page.map((r) => ({
       id: String(r['id']),
-      type: String(r['type']),
+      type: r['type'] as Execution['type'],
       application: String(r['application']),
       pipelineConfigId: (r['pipeline_config_id'] as string | null) ?? null,
       name: String(r['name']),

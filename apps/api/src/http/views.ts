@@ -32,7 +32,8 @@ export function stageView(s: Stage) {
   };
 }
 
-export function executionView(e: Execution) {
+/** The fields every execution view shares (the detail adds stages with contexts, the list stage statuses). */
+function executionHead(e: Omit<ExecutionSummary, 'stages'>) {
   return {
     id: e.id,
     type: e.type,
@@ -45,6 +46,12 @@ export function executionView(e: Execution) {
     startTime: iso(e.startTime),
     endTime: iso(e.endTime),
     canceled: e.canceled,
+  };
+}
+
+export function executionView(e: Execution) {
+  return {
+    ...executionHead(e),
     canceledBy: e.canceledBy,
     cancellationReason: e.cancellationReason,
     paused: e.paused ? { ...e.paused, pauseTime: iso(e.paused.pauseTime), resumeTime: iso(e.paused.resumeTime) } : null,
@@ -57,17 +64,7 @@ export function executionView(e: Execution) {
 
 export function executionSummaryView(e: ExecutionSummary) {
   return {
-    id: e.id,
-    type: e.type,
-    application: e.application,
-    pipelineId: e.pipelineConfigId,
-    name: e.name,
-    status: e.status,
-    trigger: redactForApi(e.trigger),
-    buildTime: iso(e.buildTime),
-    startTime: iso(e.startTime),
-    endTime: iso(e.endTime),
-    canceled: e.canceled,
+    ...executionHead(e),
     stages: e.stages.map((s) => ({ ...s, startTime: iso(s.startTime), endTime: iso(s.endTime) })),
   };
 }
