@@ -70,17 +70,22 @@ export class OutboxDispatcher {
   }
 
   /** Re-sends a message whose job may be gone (Redis flushed or a job failed for good). */
-  async redeliver(m: OutboxMessage): Promise<'present' | 'requeued'> {
+  async redeliver(m: OutboxMessage): Promise<'present' | 'handled' | 'requeued'> {
     const queue = this.queue(m.queue);
     const job = await queue.getJob(m.id);
+    // A job is removed only after its handler committed (and deleted the row): a job gone with its
+    // row gone was handled between our read of the row and now; re-sending it would run it twice.
+    if (!job && !(await this.outbox.exists(m.id))) return 'handled';
     if (job) {
       const state = await job.getState();
       if (state === 'failed') {
         await job.retry('failed');
         return 'requeued';
       }
-      if (state === 'completed' || state === 'unknown') await job.remove().catch(() => undefined);
-      else return 'present';
+      if (state === 'completed' || state === 'unknown') {
+        if (!(await this.outbox.exists(m.id))) return 'handled';
+        await job.remove().catch(() => undefined);
+      } else return 'present';
     }
     await queue.add(m.type, { outboxId: m.id, message: m.payload as unknown as EngineMessage } satisfies EngineJobData, jobOptions(m.id, m.deliverAt - Date.now()));
     return 'requeued';
