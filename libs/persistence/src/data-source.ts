@@ -60,7 +60,9 @@ export function createDataSource(options: DatabaseOptions = {}): DataSource {
       // A stuck query must not hold an execution's row lock forever.
       statement_timeout: 30_000,
       idle_in_transaction_session_timeout: 60_000,
-      connectionTimeoutMillis: 10_000,
+      // Waiting for a pooled connection is normal under load; failing after a short wait would make
+      // BullMQ retry a job whose task already ran (a second webhook call).
+      connectionTimeoutMillis: 60_000,
     },
   });
 }

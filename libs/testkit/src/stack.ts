@@ -89,6 +89,8 @@ export class Stack {
       GENNAKER_REPAIR_INTERVAL_MS: '1000',
       GENNAKER_REPAIR_GRACE_MS: '3000',
       GENNAKER_DATA_DIR: this.dataDir,
+      // Several stacks run at once against one Postgres (max_connections 100 by default): small pools.
+      GENNAKER_DB_POOL_SIZE: '6',
       NODE_ENV: 'test',
       // Test receivers listen on loopback, which the webhook stage's SSRF guard refuses by default.
       GENNAKER_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,localhost,::1',

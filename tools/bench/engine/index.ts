@@ -108,7 +108,7 @@ async function engineRun(stack: Stack): Promise<EngineRun> {
   return { stagesPerSec: (EXECUTIONS * 10) / seconds, p50: pct(gaps, 50), p99: pct(gaps, 99) };
 }
 
-const stackEnv = { GENNAKER_ENGINE_CONCURRENCY: String(C), GENNAKER_TASK_CONCURRENCY: String(C), GENNAKER_RETENTION_INTERVAL_MS: '0' };
+const stackEnv = { GENNAKER_DB_POOL_SIZE: '20', GENNAKER_ENGINE_CONCURRENCY: String(C), GENNAKER_TASK_CONCURRENCY: String(C), GENNAKER_RETENTION_INTERVAL_MS: '0' };
 
 async function main(): Promise<void> {
   console.log(`raw BullMQ: ${RAW_JOBS} no-op jobs at concurrency ${C}...`);

@@ -51,7 +51,7 @@ function post(body: string, headers: Record<string, string>): Promise<{ status: 
 }
 
 async function main(): Promise<void> {
-  const stack = await Stack.start({ workers: WORKERS, env: { GENNAKER_RETENTION_INTERVAL_MS: '0', GENNAKER_WEBHOOK_RATE_LIMIT: '1000000', ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}), ...(process.env['BENCH_PGOPTIONS'] ? { PGOPTIONS: process.env['BENCH_PGOPTIONS'] } : {}) } });
+  const stack = await Stack.start({ workers: WORKERS, env: { GENNAKER_DB_POOL_SIZE: '20', GENNAKER_RETENTION_INTERVAL_MS: '0', GENNAKER_WEBHOOK_RATE_LIMIT: '1000000', ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}), ...(process.env['BENCH_PGOPTIONS'] ? { PGOPTIONS: process.env['BENCH_PGOPTIONS'] } : {}) } });
   // Interrupted: still stop the api and workers and drop the database.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stack.stop().finally(() => process.exit(130)));
   apiUrl = stack.apiUrl;
