@@ -118,7 +118,9 @@ describe('scale-out (acceptance a)', () => {
         if (!(sorted[i - 1]!.start < killedAt && sorted[i]!.start > killedAt)) unexplained.push(key);
       }
     }
-    expect(unexplained).toEqual([]);
+    // On failure, say what the processes logged about errors and retries (a repeat without a crash
+    // means a job failed after its task ran).
+    expect(unexplained, stack.logs().split('\n').filter((l) => /error|fail|retr|repair|stalled/i.test(l)).slice(-40).join('\n')).toEqual([]);
     const aborted = calls.filter((c) => c.aborted).length;
     console.log(`scale-out: ${RUNS} executions on 3 workers, 1 SIGKILLed with ${inFlightAtKill} calls in flight (${aborted} cut off), ${repeats.length} repeated calls, 0 overlaps`);
   });
