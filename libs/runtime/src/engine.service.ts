@@ -168,7 +168,7 @@ export class EngineService {
       });
       const value = await fn({ transition, execution, manager: m, woken });
       await this.runInlineTasks(transition, execution);
-      const messages = this.shape(execution, transition.messages, woken);
+      const messages = await this.withoutIdleWaitingStarts(m, this.shape(execution, transition.messages, woken));
       // Nothing of a finished execution may run any more: its pending polls are dropped.
       const dropPending = !wasComplete && isComplete(execution.status);
       const rows = messages.map((o) => this.toOutbox(o, execution.id));
@@ -286,6 +286,22 @@ export class EngineService {
       return this.send(m, out.map((message) => ({ message })));
     });
     await this.afterCommit(stored, []);
+  }
+
+  /**
+   * Drops "start waiting executions" when none waits: most runs finish with nothing BUFFERED, and
+   * the message would cost a job and a transaction each. The pipeline's lock makes the check exact
+   * against a start deciding to buffer at the same moment.
+   */
+  private async withoutIdleWaitingStarts(m: EntityManager, messages: OutboundMessage[]): Promise<OutboundMessage[]> {
+    const configs = [...new Set(messages.flatMap((o) => (o.message.type === 'StartWaitingExecutions' ? [o.message.pipelineConfigId] : [])))];
+    if (configs.length === 0) return messages;
+    const idle = new Set<string>();
+    for (const id of configs) {
+      await m.query(CONFIG_LOCK_SQL, [id]);
+      if ((await this.executions.listBuffered(m, id)).length === 0) idle.add(id);
+    }
+    return messages.filter((o) => o.message.type !== 'StartWaitingExecutions' || !idle.has(o.message.pipelineConfigId));
   }
 
   /**
