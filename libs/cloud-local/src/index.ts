@@ -14,3 +14,4 @@ export { scanInstanceProcesses, isAlive, killGroup } from './host/process.util';
 export * from './cluster-lock/cluster-lock.entity';
 export * from './cluster-lock/postgres-cluster-lock';
 export * from './migrations/1764171100000-cluster-locks';
+export * from './migrations/1764171200000-local-routing';

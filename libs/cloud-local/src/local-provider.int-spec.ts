@@ -98,6 +98,16 @@ describe('local provider', () => {
     expect(isAlive(back.pid!, null)).toBe(true);
   });
 
+  it('a disable returns only once the load balancer sends the group no new request', async () => {
+    const imageV2 = await bake('v2');
+    await provider.createServerGroup(spec('hello-test-v001', imageV2));
+    await until(async () => (await Promise.all(Array.from({ length: 10 }, () => get('/')))).some((r) => r.version === 'v2'), 'the second group to serve');
+    await provider.disableServerGroup('local', 'local', 'hello-test-v001');
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => get(`/after${i}`)));
+    expect(new Set(answers.map((a) => `${a.status} ${a.version}`))).toEqual(new Set(['200 v1']));
+    await provider.destroyServerGroup('local', 'local', 'hello-test-v001');
+  });
+
   it('reports a group whose instances keep dying as down, with why', async () => {
     const dir = join(fx.dataDir, 'crasher');
     mkdirSync(dir, { recursive: true });

@@ -59,6 +59,10 @@ export function localAccounts(entries: unknown[]): CloudAccount[] {
   });
 }
 
+/** How long a change waits for the local host to route it, and after what silence no host is assumed. */
+const ROUTING_TIMEOUT_MS = 30_000;
+const ROUTING_STALE_MS = 10_000;
+
 /**
  * The embedded cloud: server groups are supervised local processes of a baked image; each
  * cluster's load balancer is a weighted HTTP proxy. Every call reads or writes Postgres; the
@@ -355,21 +359,41 @@ export class LocalProvider implements CloudProvider {
   }
 
   async enableServerGroup(account: string, region: string, name: string): Promise<void> {
-    await this.mustGet(account, region, name);
+    const g = await this.mustGet(account, region, name);
     await this.repo.updateGroup(account, region, name, { enabled: true });
+    if (g.loadBalancers.length > 0) await this.untilRouted(`enabling ${name}`);
   }
 
+  /** Returns once its load balancers send it no new request (as a disable in AWS returns once the instances are out of service). */
   async disableServerGroup(account: string, region: string, name: string): Promise<void> {
-    await this.mustGet(account, region, name);
+    const g = await this.mustGet(account, region, name);
     await this.repo.updateGroup(account, region, name, { enabled: false });
     await this.repo.dropWeight(account, region, name);
+    if (g.loadBalancers.length > 0) await this.untilRouted(`disabling ${name}`);
   }
 
   /** Marks it destroying: the host stops its instances (drained first), then deletes it. */
   async destroyServerGroup(account: string, region: string, name: string): Promise<void> {
     this.check(account, region);
-    await this.repo.updateGroup(account, region, name, { state: 'destroying', enabled: false });
+    const n = await this.repo.updateGroup(account, region, name, { state: 'destroying', enabled: false });
     await this.repo.dropWeight(account, region, name);
+    if (n > 0) await this.untilRouted(`destroying ${name}`);
+  }
+
+  /**
+   * Waits until the host's load balancers reflect every change committed so far. No wait when no
+   * host has routed for a while (none runs, so no balancer serves: the next host starts from the
+   * database). A host that is alive but slow makes this fail, and the task retries.
+   */
+  private async untilRouted(what: string): Promise<void> {
+    const since = await this.repo.clock();
+    const deadline = Date.now() + ROUTING_TIMEOUT_MS;
+    for (;;) {
+      const r = await this.repo.routedSince(since, ROUTING_STALE_MS);
+      if (r.routed || r.stale) return;
+      if (Date.now() > deadline) throw new Error(`${what}: the local host has not updated its load balancers within ${ROUTING_TIMEOUT_MS / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   // --- load balancers ---------------------------------------------------------------------------
@@ -403,5 +427,6 @@ export class LocalProvider implements CloudProvider {
     }
     const n = await this.repo.setWeights(account, region, loadBalancer, { ...weights });
     if (n === 0) throw new InputError(`no load balancer ${loadBalancer} in ${account}/${region}`, [{ pointer: '/loadBalancer', message: 'no such load balancer' }]);
+    await this.untilRouted(`setting the weights of ${loadBalancer}`);
   }
 }

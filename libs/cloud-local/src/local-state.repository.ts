@@ -120,6 +120,31 @@ export class LocalStateRepository {
     await this.ds.query(`UPDATE local_load_balancers SET weights = weights - $3::text WHERE account = $1 AND region = $2 AND weights ? $3`, [account, region, group]);
   }
 
+  // --- routing barrier --------------------------------------------------------------------------
+
+  /** The database's clock, read now (not the transaction's start). */
+  async clock(): Promise<Date> {
+    const r = (await this.ds.query('SELECT clock_timestamp() AS t')) as Array<{ t: Date }>;
+    return (r[0] as { t: Date }).t;
+  }
+
+  /** The host applied to its load balancers the state it read at `readAt`. */
+  async markRouted(readAt: Date): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO local_routing (id, applied_at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET applied_at = greatest(local_routing.applied_at, EXCLUDED.applied_at)`,
+      [readAt],
+    );
+  }
+
+  /** Whether the load balancers reflect every change committed before `since`; `stale`: no host has routed for `staleMs`. */
+  async routedSince(since: Date, staleMs: number): Promise<{ routed: boolean; stale: boolean }> {
+    const r = (await this.ds.query(
+      `SELECT applied_at >= $1 AS routed, clock_timestamp() - applied_at > make_interval(secs => $2::double precision / 1000) AS stale FROM local_routing WHERE id = 1`,
+      [since, staleMs],
+    )) as Array<{ routed: boolean; stale: boolean }>;
+    return r[0] ?? { routed: false, stale: true };
+  }
+
   // --- metrics ----------------------------------------------------------------------------------
 
   /** Adds one second's counts (two flushes of the same second add up). */

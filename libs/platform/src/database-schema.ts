@@ -1,6 +1,6 @@
 import { AUTH_ENTITIES, AuthTables1764180000000 } from '@gennaker/auth-store';
 import { CANARY_ENTITIES, CanaryTables1764190000000 } from '@gennaker/canary-runtime';
-import { CLOUD_ENTITIES, ClusterLocks1764171100000, LocalProvider1764171000000 } from '@gennaker/cloud-local';
+import { CLOUD_ENTITIES, ClusterLocks1764171100000, LocalProvider1764171000000, LocalRouting1764171200000 } from '@gennaker/cloud-local';
 import { CORE_ENTITIES, CORE_MIGRATIONS, type SchemaClass } from '@gennaker/persistence';
 import { TriggerDeliveryEntity, TriggerStartEntity, TriggerTables1764150000000 } from '@gennaker/trigger-store';
 
@@ -23,6 +23,7 @@ export const SCHEMA_MIGRATIONS: SchemaClass[] = [
   TriggerTables1764150000000,
   LocalProvider1764171000000,
   ClusterLocks1764171100000,
+  LocalRouting1764171200000,
   AuthTables1764180000000,
   CanaryTables1764190000000,
 ];

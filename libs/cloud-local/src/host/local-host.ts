@@ -222,6 +222,8 @@ export class LocalHost {
 
   private async reconcile(): Promise<void> {
     const now = Date.now();
+    // Read before the state: every change committed before this time is in what the tick routes.
+    const readAt = await this.repo.clock();
     const [groups, rows, lbs] = await Promise.all([this.repo.groups(), this.repo.instances(), this.repo.loadBalancers()]);
     const groupKey = (a: string, r: string, n: string): string => `${a}/${r}/${n}`;
     const byKey = new Map(groups.map((g) => [groupKey(g.account, g.region, g.name), g]));
@@ -269,6 +271,7 @@ export class LocalHost {
     // 3. Load balancers: one per row, routing to healthy instances of enabled groups. Updated
     // before anything is stopped, so a stopping instance gets no new request.
     await this.syncBalancers(lbs, groups, rows);
+    await this.repo.markRouted(readAt);
 
     // 4. Stop what must stop, one tick after it left the balancers: drained (or out of time) ->
     // SIGTERM to its process group -> SIGKILL.

@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { CLOUD_ENTITIES } from '../local-state.repository';
 import { ClusterLocks1764171100000 } from '../migrations/1764171100000-cluster-locks';
+import { LocalRouting1764171200000 } from '../migrations/1764171200000-local-routing';
 import { LocalProvider, type LocalProviderOptions } from '../local-provider';
 import { LocalProvider1764171000000 } from '../migrations/1764171000000-local-provider';
 
@@ -26,7 +27,7 @@ export async function localFixture(options: Partial<LocalProviderOptions> = {}) 
   await c.end();
   const url = new URL(base.toString());
   url.pathname = `/${name}`;
-  const ds = new DataSource({ type: 'postgres', url: url.toString(), entities: CLOUD_ENTITIES, migrations: [LocalProvider1764171000000, ClusterLocks1764171100000], migrationsTableName: 'typeorm_migrations', extra: { max: 10 } });
+  const ds = new DataSource({ type: 'postgres', url: url.toString(), entities: CLOUD_ENTITIES, migrations: [LocalProvider1764171000000, ClusterLocks1764171100000, LocalRouting1764171200000], migrationsTableName: 'typeorm_migrations', extra: { max: 10 } });
   await ds.initialize();
   await ds.runMigrations();
   const dataDir = mkdtempSync(join(tmpdir(), 'gk-local-'));
