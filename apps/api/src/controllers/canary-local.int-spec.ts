@@ -134,7 +134,8 @@ describe('issue 5, acceptance c: canaries on the local provider', () => {
     await waitFor(async () => (await groups()).every((g) => g.cluster === 'hello-demo'), { timeoutMs: 20_000, message: 'baseline and canary to be gone' });
     const prod = (await groups()).filter((g) => g.enabled);
     expect(prod.map((g) => g.image)).toEqual(['hello-v2']);
-    expect(await weights()).toEqual({});
+    // The cleanup restores the weights after both groups are gone (each destroy waits for the balancers).
+    await waitFor(async () => Object.keys(await weights()).length === 0, { timeoutMs: 10_000, message: 'the weights to be restored' });
   });
 
   it('a canary of v3 (faulty) scores Fail, stops early, takes the rollback path, and production stays on v2', async () => {
@@ -166,7 +167,8 @@ describe('issue 5, acceptance c: canaries on the local provider', () => {
 
     await waitFor(async () => (await groups()).every((g) => g.cluster === 'hello-demo'), { timeoutMs: 20_000, message: 'baseline and canary to be gone' });
     expect((await groups()).filter((g) => g.enabled).map((g) => g.image)).toEqual(['hello-v2']);
-    expect(await weights()).toEqual({});
+    // The cleanup restores the weights after both groups are gone (each destroy waits for the balancers).
+    await waitFor(async () => Object.keys(await weights()).length === 0, { timeoutMs: 10_000, message: 'the weights to be restored' });
     // The balancers follow the state within a host tick: then only production answers.
     await waitFor(
       async () => {
@@ -194,7 +196,8 @@ describe('issue 5, acceptance c: canaries on the local provider', () => {
     expect((await finished(id)).status).toBe('CANCELED');
     await waitFor(async () => (await groups()).every((g) => g.cluster === 'hello-demo'), { timeoutMs: 20_000, message: 'baseline and canary to be gone after the cancel' });
     await waitFor(async () => (await api().get(`/api/v1/canary/results/${resultId}`)).body.status === 'CANCELED', { timeoutMs: 10_000, message: 'the canary run to say canceled' });
-    expect(await weights()).toEqual({});
+    // The cleanup restores the weights after both groups are gone (each destroy waits for the balancers).
+    await waitFor(async () => Object.keys(await weights()).length === 0, { timeoutMs: 10_000, message: 'the weights to be restored' });
     expect((await groups()).filter((g) => g.enabled).map((g) => g.image)).toEqual(['hello-v2']);
   });
 });
