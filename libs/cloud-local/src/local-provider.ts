@@ -386,7 +386,7 @@ export class LocalProvider implements CloudProvider {
    * database). A host that is alive but slow makes this fail, and the task retries.
    */
   private async untilRouted(what: string): Promise<void> {
-    const since = await this.repo.clock();
+    const since = await this.repo.requestRouting();
     const deadline = Date.now() + ROUTING_TIMEOUT_MS;
     for (;;) {
       const r = await this.repo.routedSince(since, ROUTING_STALE_MS);

@@ -136,6 +136,22 @@ export class LocalStateRepository {
     );
   }
 
+  /** When the host last routed, and when a change last asked it to. */
+  async routing(): Promise<{ appliedAt: Date; requestedAt: Date } | null> {
+    const r = (await this.ds.query(`SELECT applied_at, requested_at FROM local_routing WHERE id = 1`)) as Array<{ applied_at: Date; requested_at: Date }>;
+    return r[0] ? { appliedAt: r[0].applied_at, requestedAt: r[0].requested_at } : null;
+  }
+
+  /** Asks the host to confirm it routed every change committed so far; returns the time to wait past. */
+  async requestRouting(): Promise<Date> {
+    const r = (await this.ds.query(
+      `INSERT INTO local_routing (id, applied_at, requested_at) VALUES (1, '-infinity', clock_timestamp())
+       ON CONFLICT (id) DO UPDATE SET requested_at = greatest(local_routing.requested_at, EXCLUDED.requested_at)
+       RETURNING requested_at`,
+    )) as Array<{ requested_at: Date }>;
+    return (r[0] as { requested_at: Date }).requested_at;
+  }
+
   /** Whether the load balancers reflect every change committed before `since`; `stale`: no host has routed for `staleMs`. */
   async routedSince(since: Date, staleMs: number): Promise<{ routed: boolean; stale: boolean }> {
     const r = (await this.ds.query(

@@ -102,7 +102,8 @@ export class EngineService {
       if (!(await this.outbox.exists(outboxId))) return;
       await Promise.all(this.finishListeners.map((l) => l(execution)));
     }
-    await this.ds.transaction((m) => this.outbox.take(m, outboxId));
+    // One statement: its own transaction.
+    await this.outbox.take(this.ds.manager, outboxId);
   }
 
   /** Handles one delivered engine message (a BullMQ job). */
@@ -153,7 +154,9 @@ export class EngineService {
       const wasComplete = isComplete(execution.status);
 
       let runningSiblings: number | undefined;
-      if ((execution.status === 'NOT_STARTED' || execution.status === 'BUFFERED') && execution.pipelineConfigId) {
+      // Only a run that limits concurrency may wait for its siblings (see shouldBuffer).
+      const limited = execution.limitConcurrent || execution.maxConcurrentExecutions > 0;
+      if ((execution.status === 'NOT_STARTED' || execution.status === 'BUFFERED') && execution.pipelineConfigId && limited) {
         await m.query(CONFIG_LOCK_SQL, [execution.pipelineConfigId]);
         runningSiblings = await this.executions.countRunning(m, execution.pipelineConfigId, execution.id);
       }

@@ -102,7 +102,7 @@ export class Stack {
   }
 
   private spawn(name: string, app: string, env: NodeJS.ProcessEnv): ProcessHandle {
-    const proc = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'dist/apps', app, 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
+    const proc = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs(env), join(ROOT, 'dist/apps', app, 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
     const output: string[] = [];
     const keep = (chunk: Buffer): void => {
       output.push(chunk.toString('utf8'));
@@ -187,4 +187,9 @@ export class Stack {
     await this.dropDb?.().catch(() => undefined);
     rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+/** Extra node flags for the api and workers (GENNAKER_TEST_NODE_ARGS, e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+function nodeArgs(env: NodeJS.ProcessEnv): string[] {
+  return (env['GENNAKER_TEST_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
 }

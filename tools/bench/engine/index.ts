@@ -108,7 +108,14 @@ async function engineRun(stack: Stack): Promise<EngineRun> {
   return { stagesPerSec: (EXECUTIONS * 10) / seconds, p50: pct(gaps, 50), p99: pct(gaps, 99) };
 }
 
-const stackEnv = { GENNAKER_DB_POOL_SIZE: '20', GENNAKER_ENGINE_CONCURRENCY: String(C), GENNAKER_TASK_CONCURRENCY: String(C), GENNAKER_RETENTION_INTERVAL_MS: '0' };
+const stackEnv = {
+  GENNAKER_DB_POOL_SIZE: '20',
+  GENNAKER_ENGINE_CONCURRENCY: String(C),
+  GENNAKER_TASK_CONCURRENCY: String(C),
+  GENNAKER_RETENTION_INTERVAL_MS: '0',
+  // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the api and worker
+  ...(process.env['BENCH_NODE_ARGS'] ? { GENNAKER_TEST_NODE_ARGS: process.env['BENCH_NODE_ARGS'] } : {}),
+};
 
 async function main(): Promise<void> {
   console.log(`raw BullMQ: ${RAW_JOBS} no-op jobs at concurrency ${C}...`);

@@ -39,6 +39,8 @@ const HOST_LOCK = 727_101;
 const ELECTION_INTERVAL_MS = 2_000;
 const KILL_AFTER_TERM_MS = 5_000;
 const METRICS_RETENTION_MS = 7 * 24 * 3600_000;
+/** How often an idle host confirms its routing (waiters take a silence of 10 s for "no host"). */
+const ROUTED_MARK_EVERY_MS = 2_000;
 
 interface Supervised {
   id: string;
@@ -78,6 +80,7 @@ export class LocalHost {
   private readonly images = new Map<string, LocalImageEntity>();
   private readonly listenRetryAt = new Map<string, number>();
   private lastFlush = 0;
+  private lastRoutedMark = 0;
   private lastPrune = 0;
   /** Chaos (issue 9): off unless GENNAKER_LOCAL_CHAOS is set; see chaos.util.ts. */
   private readonly chaos = chaosFromEnv();
@@ -224,7 +227,7 @@ export class LocalHost {
     const now = Date.now();
     // Read before the state: every change committed before this time is in what the tick routes.
     const readAt = await this.repo.clock();
-    const [groups, rows, lbs] = await Promise.all([this.repo.groups(), this.repo.instances(), this.repo.loadBalancers()]);
+    const [groups, rows, lbs, routing] = await Promise.all([this.repo.groups(), this.repo.instances(), this.repo.loadBalancers(), this.repo.routing()]);
     const groupKey = (a: string, r: string, n: string): string => `${a}/${r}/${n}`;
     const byKey = new Map(groups.map((g) => [groupKey(g.account, g.region, g.name), g]));
     const rowsByGroup = new Map<string, LocalInstanceEntity[]>();
@@ -271,7 +274,11 @@ export class LocalHost {
     // 3. Load balancers: one per row, routing to healthy instances of enabled groups. Updated
     // before anything is stopped, so a stopping instance gets no new request.
     await this.syncBalancers(lbs, groups, rows);
-    await this.repo.markRouted(readAt);
+    // Confirmed when a change waits for it, and every few seconds as the host's sign of life.
+    if (!routing || routing.requestedAt > routing.appliedAt || now - this.lastRoutedMark >= ROUTED_MARK_EVERY_MS) {
+      await this.repo.markRouted(readAt);
+      this.lastRoutedMark = now;
+    }
 
     // 4. Stop what must stop, one tick after it left the balancers: drained (or out of time) ->
     // SIGTERM to its process group -> SIGKILL.

@@ -12,7 +12,8 @@ export class LocalRouting1764171200000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE local_routing (
         id smallint PRIMARY KEY CHECK (id = 1),
-        applied_at timestamptz NOT NULL
+        applied_at timestamptz NOT NULL,
+        requested_at timestamptz NOT NULL DEFAULT '-infinity'
       )`);
   }
 
