@@ -16,6 +16,7 @@ const NOT_SETTINGS: Record<string, string> = {
   GENNAKER_ENV: 'the heredoc marker of the AWS user data',
   GENNAKER_BAKE_READY: "a line the AWS bake builder writes to its console",
   GENNAKER_BAKE_FAILED: "a line the AWS bake builder writes to its console",
+  GENNAKER_TEST_NODE_ARGS: 'node flags the test harness gives the api and workers it starts (benchmark profiling)',
 };
 /** Environment a process reads that is not Gennaker's to document (or is given to instances). */
 const NOT_OURS = new Set(['PATH', 'HOME', 'LANG', 'APP_VERSION', 'NODE_ENV', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED']);
