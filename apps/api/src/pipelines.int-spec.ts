@@ -114,6 +114,31 @@ describe('pipeline configs API', () => {
     expect((await api().post(`/api/v1/pipelines/${p.body.id}/executions`, { parameters: { env: 'prod' } })).status).toBe(202);
   });
 
+  it('binds expected artifacts on a manual start: given ones by match, else defaults; a required one missing is a 400', async () => {
+    const p = await api().post('/api/v1/pipelines', {
+      application: 'demo',
+      name: 'artifacts',
+      expectedArtifacts: [
+        { id: 'image', displayName: 'image', matchArtifact: { type: 'docker/image', name: 'acme/api' }, useDefaultArtifact: false },
+        { id: 'chart', matchArtifact: { type: 'helm/chart', name: 'api' }, useDefaultArtifact: true, defaultArtifact: { type: 'helm/chart', name: 'api', version: '1.0.0' } },
+      ],
+      triggers: [{ type: 'manual', expectedArtifactIds: ['image'] }],
+      stages: [{ refId: '1', type: 'wait', waitTime: 0 }],
+    });
+    expect(p.status, JSON.stringify(p.body)).toBe(201);
+    const missing = await api().post(`/api/v1/pipelines/${p.body.id}/executions`, { artifacts: [{ type: 'docker/image', name: 'other/thing', version: '2' }] });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.details).toEqual([{ pointer: '/artifacts', message: 'nothing matches expected artifact "image"' }]);
+    const notObject = await api().post(`/api/v1/pipelines/${p.body.id}/executions`, { artifacts: ['acme/api:2'] });
+    expect(notObject.status).toBe(400);
+    expect(notObject.body.error.details[0].pointer).toBe('/artifacts/0');
+    const ok = await api().post(`/api/v1/pipelines/${p.body.id}/executions`, { artifacts: [{ type: 'docker/image', name: 'acme/api', version: '2' }] });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(202);
+    const e = (await api().get(`/api/v1/executions/${ok.body.id}`)).body;
+    expect(e.trigger.artifacts).toEqual([{ type: 'docker/image', name: 'acme/api', version: '2' }, { type: 'helm/chart', name: 'api', version: '1.0.0' }]);
+    expect(e.trigger.resolvedExpectedArtifacts.map((r: any) => [r.id, r.boundArtifact?.version])).toEqual([['image', '2'], ['chart', '1.0.0']]);
+  });
+
   it('pages executions with a cursor and refuses a bad limit or cursor', async () => {
     expect((await api().get('/api/v1/executions?limit=0')).body.error.details[0].pointer).toBe('/limit');
     expect((await api().get('/api/v1/executions?cursor=garbage')).status).toBe(400);

@@ -21,6 +21,7 @@ import {
   type PipelineConfigEntity,
 } from '@gennaker/persistence';
 import type { PipelineConfig } from '@gennaker/pipeline';
+import { bindArtifacts, type Artifact } from '@gennaker/triggers';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { EngineService } from './engine.service';
@@ -90,6 +91,8 @@ export class ExecutionService {
       parameters,
       artifacts: request.artifacts ?? (request.trigger?.['artifacts'] as unknown[] | undefined) ?? [],
     };
+    // A manual start binds the expected artifacts as a trigger does: given artifacts, then defaults.
+    if (request.trigger === undefined && request.parentExecutionId === undefined) Object.assign(trigger, manualArtifacts(config, request.artifacts ?? []));
     const authentication = await this.authorizer?.authorizeStart({
       type: 'PIPELINE',
       application: row.application,
@@ -323,4 +326,26 @@ export class ExecutionService {
     summary: (id) => this.summary(id),
     cancel: (id, reason) => this.cancelChild(id, reason),
   };
+}
+
+/**
+ * The artifacts of a manual start: those given, bound to the pipeline's expectedArtifacts (a match,
+ * else the default when `useDefaultArtifact`). Expected artifacts that a manual trigger of the
+ * pipeline lists in `expectedArtifactIds` are required: 400 when neither matched nor defaulted.
+ */
+function manualArtifacts(config: PipelineConfig, given: unknown[]): { artifacts: Artifact[]; resolvedExpectedArtifacts?: unknown[] } {
+  const errors = given.flatMap((a, i) => (isPlainObject(a) ? [] : [{ pointer: `/artifacts/${i}`, message: 'must be an object (type, name, reference, version...)' }]));
+  if (errors.length > 0) throw new InputError('invalid artifacts', errors);
+  const expected = Array.isArray(config.expectedArtifacts) ? config.expectedArtifacts : [];
+  if (expected.length === 0) return { artifacts: given as Artifact[] };
+  const triggers = Array.isArray(config.triggers) ? (config.triggers as unknown as Array<Record<string, unknown>>) : [];
+  const required = triggers.filter((t) => isPlainObject(t) && t['type'] === 'manual' && Array.isArray(t['expectedArtifactIds'])).flatMap((t) => (t['expectedArtifactIds'] as unknown[]).map(String));
+  const binding = bindArtifacts(expected, given as Artifact[], required);
+  if (binding.missing.length > 0) {
+    throw new InputError(
+      `expected artifact ${binding.missing.map((id) => `"${id}"`).join(', ')} matched no given artifact and has no default`,
+      binding.missing.map((id) => ({ pointer: '/artifacts', message: `nothing matches expected artifact "${id}"` })),
+    );
+  }
+  return { artifacts: binding.artifacts, resolvedExpectedArtifacts: binding.resolvedExpectedArtifacts };
 }
