@@ -23,17 +23,7 @@ function instanceProcesses(): string[] {
     .filter((l) => l.includes(join(dataDir, 'images')));
 }
 
-async function until(id: string, statuses: string[]): Promise<{ status: string }> {
-  let last: { status: string; stages?: unknown[] } | undefined;
-  await waitFor(
-    async () => {
-      last = (await ui.stack.client.get(`/api/v1/executions/${id}`)).body;
-      return last !== undefined && statuses.includes(last.status);
-    },
-    { timeoutMs: 90_000, intervalMs: 250, message: () => `execution ${id} to reach ${statuses.join('/')}: ${JSON.stringify(last)}\n${ui.logs()}` },
-  );
-  return last as { status: string };
-}
+const until = (id: string, statuses: string[]): Promise<{ status: string }> => ui.stack.untilExecution(id, statuses, { timeoutMs: 90_000, intervalMs: 250 });
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'gk-web-clusters-'));

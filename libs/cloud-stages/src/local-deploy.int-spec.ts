@@ -1,8 +1,8 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, ROOT, Stack, waitFor } from '@gennaker/testkit';
+import { freePort, ROOT, Stack, startTraffic, waitFor } from '@gennaker/testkit';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -17,53 +17,15 @@ let db: Client;
 let deployId: string;
 const api = () => stack.client;
 
-interface TrafficSummary {
-  sent: number;
-  ok: number;
-  failed: number;
-  byStatus: Record<string, number>;
-  byVersion: Record<string, number>;
-  errors: Record<string, number>;
-}
-
-/**
- * examples/traffic.mjs against the load balancer; stop() answers its summary. A request fails on
- * a non-2xx answer or none within 60 s (generous: a loaded 2-core machine can be slow, not wrong).
- */
-function traffic(rps = 40): { proc: ChildProcess; stop: () => Promise<TrafficSummary> } {
-  const args = [join(ROOT, 'examples/traffic.mjs'), '--url', `http://127.0.0.1:${lbPort}`, '--rps', String(rps), '--timeout', '60', '--quiet'];
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-  return {
-    proc,
-    async stop() {
-      proc.kill('SIGTERM');
-      await exited;
-      const line = out.trim().split('\n').pop() ?? '{}';
-      return JSON.parse(line) as TrafficSummary;
-    },
-  };
-}
-
 async function run(pipelineId: string, parameters: Record<string, unknown>): Promise<string> {
   const r = await api().post(`/api/v1/pipelines/${pipelineId}/executions`, { parameters });
   expect(r.status, JSON.stringify(r.body)).toBe(202);
   return r.body.id as string;
 }
 
-async function until(id: string, statuses: string[], timeoutMs = 90_000): Promise<any> {
-  let last: any;
-  await waitFor(
-    async () => {
-      last = (await api().get(`/api/v1/executions/${id}`)).body;
-      return statuses.includes(last.status);
-    },
-    { timeoutMs, intervalMs: 200, message: () => `execution ${id} to reach ${statuses.join('/')}; it is ${last?.status}\n${JSON.stringify(last?.stages?.map((s: any) => [s.name, s.status, s.error?.message]))}\n${stack.logs()}` },
-  );
-  return last;
-}
+const until = (id: string, statuses: string[], timeoutMs = 90_000): Promise<any> => stack.untilExecution(id, statuses, { timeoutMs });
+
+const traffic = (rps = 40) => startTraffic(`http://127.0.0.1:${lbPort}`, { rps });
 
 async function cluster(): Promise<any> {
   const r = await api().get('/api/v1/applications/hello/clusters');

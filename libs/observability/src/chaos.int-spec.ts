@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, ROOT, Stack, waitFor } from '@gennaker/testkit';
+import { freePort, ROOT, Stack, startTraffic, waitFor } from '@gennaker/testkit';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -20,28 +19,7 @@ let lbPort: number;
 let deployId: string;
 const api = () => stack.client;
 
-interface TrafficSummary {
-  sent: number;
-  ok: number;
-  failed: number;
-  byStatus: Record<string, number>;
-  byVersion: Record<string, number>;
-  errors: Record<string, number>;
-}
-
-function traffic(rps: number): { stop: () => Promise<TrafficSummary> } {
-  const proc = spawn(process.execPath, [join(ROOT, 'examples/traffic.mjs'), '--url', `http://127.0.0.1:${lbPort}`, '--rps', String(rps), '--timeout', '30', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-  return {
-    async stop() {
-      proc.kill('SIGTERM');
-      await exited;
-      return JSON.parse(out.trim().split('\n').pop() ?? '{}') as TrafficSummary;
-    },
-  };
-}
+const traffic = (rps: number) => startTraffic(`http://127.0.0.1:${lbPort}`, { rps, timeoutSeconds: 30 });
 
 /** The chaos monkey's own count, from its last log line in the worker that hosts the instances. */
 function chaosCounts(): { kills: number; inFlightAtKills: number } {
@@ -52,13 +30,7 @@ function chaosCounts(): { kills: number; inFlightAtKills: number } {
 async function deploy(version: string): Promise<any> {
   const r = await api().post(`/api/v1/pipelines/${deployId}/executions`, { parameters: { version } });
   expect(r.status, JSON.stringify(r.body)).toBe(202);
-  let last: any;
-  await waitFor(async () => ['SUCCEEDED', 'TERMINAL'].includes((last = (await api().get(`/api/v1/executions/${r.body.id}`)).body).status), {
-    timeoutMs: 150_000,
-    intervalMs: 250,
-    message: () => `deploy ${version} to finish: ${last?.status}\n${stack.logs()}`,
-  });
-  return last;
+  return stack.untilExecution(r.body.id, ['SUCCEEDED', 'TERMINAL'], { timeoutMs: 150_000, intervalMs: 250 });
 }
 
 /** What the load balancer itself answered with an error (502: an instance failed mid-request; 503: none healthy). */

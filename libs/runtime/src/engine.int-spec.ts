@@ -18,14 +18,7 @@ async function run(pipelineId: string, parameters?: Record<string, unknown>): Pr
 async function execution(id: string): Promise<any> {
   return (await api().get(`/api/v1/executions/${id}`)).body;
 }
-async function until(id: string, statuses: string[], timeoutMs = 30_000): Promise<any> {
-  let last: any;
-  await waitFor(async () => {
-    last = await execution(id);
-    return statuses.includes(last.status);
-  }, { timeoutMs, message: () => `execution ${id} to reach ${statuses.join('/')}, it is ${last?.status}\n${stack.logs()}` });
-  return last;
-}
+const until = (id: string, statuses: string[], timeoutMs = 30_000): Promise<any> => stack.untilExecution(id, statuses, { timeoutMs, intervalMs: 50 });
 const stageByRef = (e: any, refId: string) => e.stages.find((s: any) => s.refId === refId);
 
 beforeAll(async () => {

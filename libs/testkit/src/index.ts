@@ -3,3 +3,4 @@ export * from './build';
 export * from './receiver';
 export * from './http-client';
 export * from './stack';
+export * from './traffic';

@@ -174,6 +174,23 @@ export class Stack {
     return n;
   }
 
+  /** Polls an execution until its status is one of `statuses`; answers it (the API's view). */
+  async untilExecution(id: string, statuses: readonly string[], options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<any> {
+    let last: any;
+    await waitFor(
+      async () => {
+        last = (await this.client.get(`/api/v1/executions/${id}`)).body;
+        return statuses.includes(last?.status);
+      },
+      {
+        timeoutMs: options.timeoutMs ?? 90_000,
+        intervalMs: options.intervalMs ?? 200,
+        message: () => `execution ${id} to reach ${statuses.join('/')}; it is ${last?.status}\n${JSON.stringify(last?.stages?.map((s: any) => [s.name, s.status, s.error?.message]))}\n${this.logs()}`,
+      },
+    );
+    return last;
+  }
+
   logs(): string {
     return [this.api, ...this.workers]
       .filter((h): h is ProcessHandle => h !== null)

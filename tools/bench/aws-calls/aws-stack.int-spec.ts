@@ -108,17 +108,7 @@ describe.skipIf(!AWS_TEST_ENDPOINT)('AWS provider in the api and worker processe
     return r.body.id as string;
   }
 
-  async function until(id: string, statuses: string[], timeoutMs = 120_000): Promise<any> {
-    let last: any;
-    await waitFor(
-      async () => {
-        last = (await api().get(`/api/v1/executions/${id}`)).body;
-        return statuses.includes(last.status);
-      },
-      { timeoutMs, intervalMs: 200, message: () => `execution ${id} to reach ${statuses.join('/')}; it is ${last?.status}\n${JSON.stringify(last?.stages?.map((s: any) => [s.name, s.status, s.error?.message]))}\n${stack.logs()}` },
-    );
-    return last;
-  }
+  const until = (id: string, statuses: string[], timeoutMs = 120_000): Promise<any> => stack.untilExecution(id, statuses, { timeoutMs });
 
   async function cluster(): Promise<Array<[string, string, boolean, number]>> {
     const r = await api().get(`/api/v1/applications/${APP}/clusters`);

@@ -5,11 +5,10 @@
 // 15 s, then promotes on Pass or takes the rollback path. v2 (healthy) must pass and be promoted;
 // v3 (15 % 5xx, 80 ms slower) must fail and leave production alone. Baseline and canary are gone
 // after either run.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, ROOT, Stack, waitFor } from '@gennaker/testkit';
+import { freePort, ROOT, Stack, startTraffic, waitFor, type TrafficLoad } from '@gennaker/testkit';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -19,24 +18,8 @@ let lbPort: number;
 let db: Client;
 let deployId: string;
 let canaryId: string;
-let load: { proc: ChildProcess; stop: () => Promise<Record<string, unknown>> } | null = null;
+let load: TrafficLoad | null = null;
 const api = () => stack.client;
-
-/** examples/traffic.mjs against the production load balancer. */
-function traffic(rps: number): { proc: ChildProcess; stop: () => Promise<Record<string, unknown>> } {
-  const proc = spawn(process.execPath, [join(ROOT, 'examples/traffic.mjs'), '--url', `http://127.0.0.1:${lbPort}`, '--rps', String(rps), '--timeout', '60', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-  return {
-    proc,
-    async stop() {
-      proc.kill('SIGTERM');
-      await exited;
-      return JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
-    },
-  };
-}
 
 async function run(pipelineId: string, parameters: Record<string, unknown>): Promise<string> {
   const r = await api().post(`/api/v1/pipelines/${pipelineId}/executions`, { parameters });
@@ -44,17 +27,7 @@ async function run(pipelineId: string, parameters: Record<string, unknown>): Pro
   return r.body.id as string;
 }
 
-async function finished(id: string, timeoutMs = 150_000): Promise<any> {
-  let last: any;
-  await waitFor(
-    async () => {
-      last = (await api().get(`/api/v1/executions/${id}`)).body;
-      return ['SUCCEEDED', 'TERMINAL', 'CANCELED'].includes(last.status);
-    },
-    { timeoutMs, intervalMs: 250, message: () => `execution ${id} to finish; it is ${last?.status}\n${JSON.stringify(last?.stages?.map((s: any) => [s.name, s.status, s.error?.message]))}\n${stack.logs()}` },
-  );
-  return last;
-}
+const finished = (id: string, timeoutMs = 150_000): Promise<any> => stack.untilExecution(id, ['SUCCEEDED', 'TERMINAL', 'CANCELED'], { timeoutMs, intervalMs: 250 });
 
 const stage = (e: any, name: string): any => {
   const s = e.stages.find((x: any) => x.name === name);
@@ -105,7 +78,7 @@ describe('issue 5, acceptance c: canaries on the local provider', () => {
   it('production runs v1 under steady traffic', async () => {
     const e = await finished(await run(deployId, { version: 'v1' }));
     expect(e.status, JSON.stringify(e.stages.map((s: any) => [s.name, s.status, s.error?.message]))).toBe('SUCCEEDED');
-    load = traffic(80);
+    load = startTraffic(`http://127.0.0.1:${lbPort}`, { rps: 80 });
     await waitFor(async () => (await fetch(`http://127.0.0.1:${lbPort}/`)).headers.get('x-version') === 'v1', { timeoutMs: 15_000 });
   });
 
