@@ -122,12 +122,6 @@ export class LocalStateRepository {
 
   // --- routing barrier --------------------------------------------------------------------------
 
-  /** The database's clock, read now (not the transaction's start). */
-  async clock(): Promise<Date> {
-    const r = (await this.ds.query('SELECT clock_timestamp() AS t')) as Array<{ t: Date }>;
-    return (r[0] as { t: Date }).t;
-  }
-
   /** The host applied to its load balancers the state it read at `readAt`. */
   async markRouted(readAt: Date): Promise<void> {
     await this.ds.query(
@@ -136,10 +130,16 @@ export class LocalStateRepository {
     );
   }
 
-  /** When the host last routed, and when a change last asked it to. */
-  async routing(): Promise<{ appliedAt: Date; requestedAt: Date } | null> {
-    const r = (await this.ds.query(`SELECT applied_at, requested_at FROM local_routing WHERE id = 1`)) as Array<{ applied_at: Date; requested_at: Date }>;
-    return r[0] ? { appliedAt: r[0].applied_at, requestedAt: r[0].requested_at } : null;
+  /**
+   * The database's clock now (not a transaction's start), with when the host last routed and when a
+   * change last asked it to (null before the first of either).
+   */
+  async routing(): Promise<{ now: Date; appliedAt: Date | null; requestedAt: Date | null }> {
+    const r = (await this.ds.query(
+      `SELECT clock_timestamp() AS now, (SELECT applied_at FROM local_routing WHERE id = 1) AS applied_at, (SELECT requested_at FROM local_routing WHERE id = 1) AS requested_at`,
+    )) as Array<{ now: Date; applied_at: Date | null; requested_at: Date | null }>;
+    const row = r[0] as { now: Date; applied_at: Date | null; requested_at: Date | null };
+    return { now: row.now, appliedAt: row.applied_at, requestedAt: row.requested_at };
   }
 
   /** Asks the host to confirm it routed every change committed so far; returns the time to wait past. */

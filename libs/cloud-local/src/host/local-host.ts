@@ -225,9 +225,10 @@ export class LocalHost {
 
   private async reconcile(): Promise<void> {
     const now = Date.now();
-    // Read before the state: every change committed before this time is in what the tick routes.
-    const readAt = await this.repo.clock();
-    const [groups, rows, lbs, routing] = await Promise.all([this.repo.groups(), this.repo.instances(), this.repo.loadBalancers(), this.repo.routing()]);
+    // Read before the state: every change committed before `readAt` is in what the tick routes.
+    const routing = await this.repo.routing();
+    const readAt = routing.now;
+    const [groups, rows, lbs] = await Promise.all([this.repo.groups(), this.repo.instances(), this.repo.loadBalancers()]);
     const groupKey = (a: string, r: string, n: string): string => `${a}/${r}/${n}`;
     const byKey = new Map(groups.map((g) => [groupKey(g.account, g.region, g.name), g]));
     const rowsByGroup = new Map<string, LocalInstanceEntity[]>();
@@ -275,7 +276,7 @@ export class LocalHost {
     // before anything is stopped, so a stopping instance gets no new request.
     await this.syncBalancers(lbs, groups, rows);
     // Confirmed when a change waits for it, and every few seconds as the host's sign of life.
-    if (!routing || routing.requestedAt > routing.appliedAt || now - this.lastRoutedMark >= ROUTED_MARK_EVERY_MS) {
+    if (routing.appliedAt === null || (routing.requestedAt !== null && routing.requestedAt > routing.appliedAt) || now - this.lastRoutedMark >= ROUTED_MARK_EVERY_MS) {
       await this.repo.markRouted(readAt);
       this.lastRoutedMark = now;
     }
