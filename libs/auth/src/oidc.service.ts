@@ -117,8 +117,10 @@ export class OidcService {
   private verify(cookie: string): LoginState | null {
     const [payload, mac] = cookie.split('.');
     if (!payload || !mac) return null;
-    const expected = createHmac('sha256', this.key()).update(payload).digest();
-    const given = Buffer.from(mac, 'base64url');
+    // Compared as text: base64url decoding ignores the spare low bits of the last character, so
+    // two spellings of one MAC would both pass a byte comparison.
+    const expected = Buffer.from(createHmac('sha256', this.key()).update(payload).digest('base64url'));
+    const given = Buffer.from(mac);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
     try {
       const st = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as LoginState;

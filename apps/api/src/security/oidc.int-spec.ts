@@ -130,8 +130,17 @@ describe('OIDC sign-in', () => {
     const first = await signIn('alice');
     const other = await signIn('alice');
     expect((await fetch(first.callback, { redirect: 'manual' })).status).toBe(401);
-    const forged = first.browser.cookie(stack.apiUrl, 'gk_oidc')!.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
-    first.browser.setCookie(stack.apiUrl, 'gk_oidc', forged);
+    const genuine = first.browser.cookie(stack.apiUrl, 'gk_oidc')!;
+    const [payload, mac] = genuine.split('.') as [string, string];
+    const tampered = Buffer.from(payload, 'base64url').toString('utf8').replace('"expires":', '"expires":1');
+    first.browser.setCookie(stack.apiUrl, 'gk_oidc', `${Buffer.from(tampered).toString('base64url')}.${mac}`);
+    expect((await first.browser.get(first.callback)).status).toBe(401);
+    // Another spelling of the same MAC: the last character of 32 bytes in base64url carries two spare
+    // bits, so a byte comparison would take it. Only the exact text the server wrote is accepted.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const respelled = mac.slice(0, -1) + alphabet[alphabet.indexOf(mac.slice(-1)) ^ 1];
+    expect(Buffer.from(respelled, 'base64url').equals(Buffer.from(mac, 'base64url'))).toBe(true);
+    first.browser.setCookie(stack.apiUrl, 'gk_oidc', `${payload}.${respelled}`);
     expect((await first.browser.get(first.callback)).status).toBe(401);
     // The state of one sign-in does not finish another.
     first.browser.setCookie(stack.apiUrl, 'gk_oidc', other.browser.cookie(stack.apiUrl, 'gk_oidc')!);
