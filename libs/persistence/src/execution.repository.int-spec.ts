@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORE_MIGRATIONS, createDataSource, runMigrations } from './data-source';
 import { ExecutionRepository } from './execution.repository';
-import { OutboxRepository } from './outbox.repository';
+import { OutboxRepository, outboxRowsJson } from './outbox.repository';
 import { createTestDatabase } from './test-database';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -47,7 +47,9 @@ describe('ExecutionRepository', () => {
       now: Date.UTC(2026, 0, 1),
       newId,
     });
-    await ds.transaction((m) => repo.insert(m, e));
+    const start = { id: newId(), executionId: e.id, type: 'StartExecution', queue: 'engine', payload: { type: 'StartExecution', executionId: e.id }, deliverAt: Date.now() };
+    const stored = await ds.transaction((m) => repo.insert(m, e, outboxRowsJson([start], true)));
+    expect(stored.map((r) => ({ id: r['id'], type: r['type'], inserted: r['inserted'] }))).toEqual([{ id: start.id, type: 'StartExecution', inserted: true }]);
     const loaded = await repo.load(e.id);
     expect(loaded).toEqual(e);
 
@@ -58,16 +60,15 @@ describe('ExecutionRepository', () => {
     s1.tasks.push({ id: newId(), name: 'wait', type: 'wait', status: 'RUNNING', startTime: s1.startTime, endTime: null, attempts: 0, pausedMs: 0, lastError: null });
     loaded!.status = 'RUNNING';
     await ds.transaction(async (m) => {
-      const locked = await repo.load(e.id, { manager: m, lock: true });
-      expect(locked).not.toBeNull();
-      await repo.save(m, before, loaded!);
+      expect(await repo.lock(m, e.id)).toEqual({ version: 1 });
+      await repo.commit(m, before, loaded!, { rows: '[]', dropPending: false });
     });
     expect(await repo.load(e.id)).toEqual(loaded);
 
     // Removing a stage's tasks (a restart) deletes their rows.
     const before2 = repo.snapshot(loaded!);
     s1.tasks = [];
-    await ds.transaction((m) => repo.save(m, before2, loaded!));
+    await ds.transaction((m) => repo.commit(m, before2, loaded!, { rows: '[]', dropPending: false }));
     expect((await repo.load(e.id))!.stages[0]!.tasks).toEqual([]);
   });
 

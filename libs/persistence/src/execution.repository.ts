@@ -47,13 +47,9 @@ export class ExecutionRepository {
   /** Row version of each execution this repository loaded (bumped by every stored change). */
   private readonly versions = new WeakMap<Execution, number>();
 
-  /**
-   * Loads an execution with its stages and tasks in one statement; with `lock`, takes its row
-   * lock (caller must be in a transaction).
-   */
-  async load(id: string, options: { manager?: EntityManager; lock?: boolean } = {}): Promise<Execution | null> {
+  /** Loads an execution with its stages and tasks in one statement. */
+  async load(id: string, options: { manager?: EntityManager } = {}): Promise<Execution | null> {
     const m = options.manager ?? this.ds.manager;
-    if (options.lock) await m.query(`SELECT 1 FROM executions WHERE id = $1 FOR UPDATE`, [id]);
     const rows: Row[] = await m.query(
       `SELECT e.*, COALESCE((
          SELECT json_agg(x ORDER BY x.seq) FROM (
@@ -181,70 +177,32 @@ export class ExecutionRepository {
     };
   }
 
-  async insert(m: EntityManager, e: Execution): Promise<void> {
-    await this.save(m, null, e);
-  }
-
-  /** Writes what differs from `before` (everything when `before` is null). */
-  async save(m: EntityManager, before: ExecutionSnapshot | null, e: Execution): Promise<void> {
-    const execRow = executionRow(e);
-    if (!before) {
-      await m.query(
-        `INSERT INTO executions SELECT * FROM json_populate_record(NULL::executions, $1::json)`,
-        [JSON.stringify({ ...execRow, version: 1, updated_at: new Date().toISOString() })],
-      );
-    } else if (JSON.stringify(execRow) !== before.execution) {
-      await m.query(
-        `UPDATE executions x SET
-           status = r.status, start_time = r.start_time, end_time = r.end_time, canceled = r.canceled,
-           canceled_by = r.canceled_by, cancellation_reason = r.cancellation_reason, paused = r.paused,
-           trigger = r.trigger, spec = r.spec, updated_at = now()
-         FROM json_populate_record(NULL::executions, $1::json) r WHERE x.id = r.id`,
-        [JSON.stringify(execRow)],
-      );
-    }
-    if (before) await m.query(`UPDATE executions SET version = version + 1 WHERE id = $1`, [e.id]);
-
-    const changedStages: Row[] = [];
-    const changedTasks: Row[] = [];
-    const liveStageIds = new Set<string>();
-    const liveTaskIds = new Set<string>();
+  /**
+   * Stores a new execution with its stages and tasks and, when given, its first outbox messages
+   * (as from outboxRowsJson), in one statement. Returns the stored messages.
+   */
+  async insert(m: EntityManager, e: Execution, outboxRows = '[]'): Promise<Row[]> {
+    const stages: Row[] = [];
+    const tasks: Row[] = [];
     for (const s of e.stages) {
-      liveStageIds.add(s.id);
-      const row = stageRow(e.id, s);
-      if (!before || before.stages.get(s.id) !== JSON.stringify(row)) changedStages.push(row);
-      s.tasks.forEach((t, i) => {
-        liveTaskIds.add(t.id);
-        const tr = taskRow(e.id, s.id, t, i);
-        if (!before || before.tasks.get(t.id) !== JSON.stringify(tr)) changedTasks.push(tr);
-      });
+      stages.push(stageRow(e.id, s));
+      s.tasks.forEach((t, i) => tasks.push(taskRow(e.id, s.id, t, i)));
     }
-    if (before) {
-      const goneStages = [...before.stages.keys()].filter((id) => !liveStageIds.has(id));
-      const goneTasks = [...before.tasks.keys()].filter((id) => !liveTaskIds.has(id));
-      if (goneTasks.length > 0) await m.query(`DELETE FROM tasks WHERE id = ANY($1)`, [goneTasks]);
-      if (goneStages.length > 0) await m.query(`DELETE FROM stages WHERE id = ANY($1)`, [goneStages]);
-    }
-    if (changedStages.length > 0) {
-      await m.query(
-        `INSERT INTO stages SELECT * FROM json_populate_recordset(NULL::stages, $1::json)
-         ON CONFLICT (id) DO UPDATE SET
-           seq = EXCLUDED.seq, status = EXCLUDED.status, name = EXCLUDED.name, initial_context = EXCLUDED.initial_context,
-           context = EXCLUDED.context, outputs = EXCLUDED.outputs, requisite_stage_ref_ids = EXCLUDED.requisite_stage_ref_ids,
-           start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time, paused_ms = EXCLUDED.paused_ms,
-           error = EXCLUDED.error, failure_handled = EXCLUDED.failure_handled, last_modified = EXCLUDED.last_modified`,
-        [JSON.stringify(changedStages)],
-      );
-    }
-    if (changedTasks.length > 0) {
-      await m.query(
-        `INSERT INTO tasks SELECT * FROM json_populate_recordset(NULL::tasks, $1::json)
-         ON CONFLICT (id) DO UPDATE SET
-           status = EXCLUDED.status, start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time,
-           attempts = EXCLUDED.attempts, paused_ms = EXCLUDED.paused_ms, last_error = EXCLUDED.last_error`,
-        [JSON.stringify(changedTasks)],
-      );
-    }
+    const result: Row[] = await m.query(
+      `WITH
+         ie AS (INSERT INTO executions SELECT * FROM json_populate_record(NULL::executions, $1::json) RETURNING version),
+         st AS (INSERT INTO stages SELECT * FROM json_populate_recordset(NULL::stages, $2::json) RETURNING 1),
+         tk AS (INSERT INTO tasks SELECT * FROM json_populate_recordset(NULL::tasks, $3::json) RETURNING 1),
+         ob AS (INSERT INTO outbox SELECT * FROM json_populate_recordset(NULL::outbox, $4::json)
+                ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO UPDATE
+                  SET deliver_at = LEAST(outbox.deliver_at, EXCLUDED.deliver_at), woken = true
+                RETURNING id, execution_id, type, queue, payload, deliver_at, dedupe_key, (xmax = 0) AS inserted)
+       SELECT (SELECT json_agg(ob) FROM ob) AS stored, (SELECT version FROM ie) AS version, (SELECT count(*) FROM st) AS stages, (SELECT count(*) FROM tk) AS tasks`,
+      [JSON.stringify({ ...executionRow(e), version: 1, updated_at: new Date().toISOString() }), JSON.stringify(stages), JSON.stringify(tasks), outboxRows],
+    );
+    const r = result[0] ?? {};
+    this.versions.set(e, Number(r['version'] ?? 1));
+    return (r['stored'] as Row[] | null) ?? [];
   }
 
   /** Executions of a pipeline that occupy a concurrency slot. */

@@ -250,6 +250,17 @@ export class EngineService {
     );
   }
 
+  /**
+   * Outbox rows (as JSON for the repository) of messages that belong to no transition, e.g. a new
+   * execution's start; `dispatchedByCaller` as in send.
+   */
+  outboxJson(messages: Array<{ message: EngineMessage; delayMs?: number; queue?: string }>, options: { dispatchedByCaller?: boolean } = {}): string {
+    return outboxRowsJson(
+      messages.map((o) => this.toOutbox({ message: o.message, delayMs: o.delayMs, queue: (o.queue ?? 'engine') as OutboundMessage['queue'] }, o.message.executionId ?? null)),
+      options.dispatchedByCaller !== false,
+    );
+  }
+
   /** Stores and queues messages in a transaction of their own. */
   async enqueue(messages: Array<{ message: EngineMessage; delayMs?: number; queue?: string }>): Promise<void> {
     const stored = await this.ds.transaction((m) => this.send(m, messages));

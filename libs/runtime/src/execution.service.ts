@@ -16,6 +16,7 @@ import {
 import {
   ExecutionRepository,
   PipelineConfigRepository,
+  toStoredMessage,
   type ExecutionListFilter,
   type ExecutionSummary,
   type PipelineConfigEntity,
@@ -159,9 +160,11 @@ export class ExecutionService {
 
   private async persistAndStart(execution: Execution, manager?: EntityManager): Promise<void> {
     const run = async (m: EntityManager, dispatchedByCaller: boolean) => {
-      await this.executions.insert(m, execution);
+      // The execution and its start message in one statement.
+      const start = this.engine.outboxJson([{ message: { type: 'StartExecution', executionId: execution.id } }], { dispatchedByCaller });
+      const stored = (await this.executions.insert(m, execution, start)).map(toStoredMessage);
       await this.authorizer?.started?.(execution, m);
-      return this.engine.send(m, [{ message: { type: 'StartExecution', executionId: execution.id } }], { dispatchedByCaller });
+      return stored;
     };
     if (manager) {
       // The caller commits (e.g. a webhook recording its delivery with the executions it started):
