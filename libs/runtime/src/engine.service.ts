@@ -29,6 +29,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OutboxDispatcher } from './dispatcher.service';
 import { EventBus } from './event-bus.service';
+import { finishedHere, finishHere } from './local-finish';
 import { hookMessageFields, notifyCommitted } from './runtime-hooks';
 import {
   DATA_SOURCE,
@@ -182,8 +183,17 @@ export class EngineService {
       return { value, execution, stored: result.stored.map(toStoredMessage), events: transition.events, dropped: result.dropped };
     });
     if (!committed) return null;
-    await this.afterCommit(committed.stored, committed.events);
+    // A worker handles the finished message of an execution it finished itself (see finishHere).
+    const here = this.settings.worker && isComplete(committed.execution.status) ? finishedHere(committed.stored, committed.execution, Date.now()) : [];
+    await this.afterCommit(here.length === 0 ? committed.stored : committed.stored.filter((m) => !here.includes(m)), committed.events);
     notifyCommitted(committed.execution, committed.events);
+    for (const m of here) {
+      await finishHere(m, committed.execution, {
+        listeners: this.finishListeners,
+        take: (id) => this.outbox.take(this.ds.manager, id),
+        requeue: (message) => this.dispatcher.dispatch([message]),
+      });
+    }
     if (committed.dropped.length > 0) void this.dispatcher.remove(committed.dropped);
     if (committed.events.some((e) => e.kind === 'execution' && e.status === 'CANCELED')) {
       void this.events.publishCancel(committed.execution.id);

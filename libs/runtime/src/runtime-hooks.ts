@@ -7,9 +7,12 @@ import type { EngineJobData } from './queues';
  * needs no knowledge of them. Hooks must be cheap and must not throw; they are process-wide
  * (one api or worker per process).
  */
+/** What hooks see of a job: a BullMQ job, or a message a worker handles right where it was written. */
+export type HookJob = Pick<Job<EngineJobData>, 'id' | 'name' | 'queueName' | 'data' | 'timestamp' | 'delay' | 'processedOn'>;
+
 export interface RuntimeHooks {
   /** Around the handling of every queue job in a worker (log and trace context, queue metrics). */
-  aroundJob?(job: Job<EngineJobData>, handle: () => Promise<void>): Promise<void>;
+  aroundJob?(job: HookJob, handle: () => Promise<void>): Promise<void>;
   /** Extra fields written into each outgoing message's payload (e.g. the trace context). */
   messageFields?(): Record<string, string> | undefined;
   /** After each commit that changed statuses, in the process that committed it. */
@@ -27,7 +30,7 @@ export function addRuntimeHooks(h: RuntimeHooks): () => void {
   };
 }
 
-export function runJobWithHooks(job: Job<EngineJobData>, handle: () => Promise<void>): Promise<void> {
+export function runJobWithHooks(job: HookJob, handle: () => Promise<void>): Promise<void> {
   let run = handle;
   for (const h of hooks) {
     const around = h.aroundJob;

@@ -65,7 +65,7 @@ class DataSourceCloser implements OnApplicationShutdown {
 @Module({})
 export class RuntimeModule {
   static forRoot(options: RuntimeModuleOptions): DynamicModule {
-    const settings: RuntimeSettings = { ...readRuntimeSettings(), ...options.settings };
+    const settings: RuntimeSettings = { ...readRuntimeSettings(), ...options.settings, worker: options.worker === true };
     const providers: Provider[] = [
       { provide: RUNTIME_SETTINGS, useValue: settings },
       {

@@ -31,6 +31,11 @@ export interface RuntimeSettings {
   dbPoolSize: number;
   /** Run pure, quick tasks (wait 0, variables, judgments) in the step that starts them; off = always queue. */
   inlineTasks: boolean;
+  /**
+   * This process runs the queue processors (a worker; set by the module, not the environment): it
+   * handles an execution's "finished" message itself, right after the commit that wrote it.
+   */
+  worker?: boolean;
 }
 
 export function readRuntimeSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSettings {
