@@ -17,6 +17,8 @@ export interface RequestAuthorization {
   application: string | null;
   /** The application's permissions before the request (an update that changes them is audited as such). */
   previousPermissions?: unknown;
+  /** Permissions found held on the application, as `application:PERMISSION` (not asked again deeper down). */
+  verified?: string[];
 }
 
 declare module 'express' {
@@ -101,7 +103,11 @@ export class AuthGuard implements CanActivate {
     if (policy.audit?.action === 'application.update' && application !== null) authz.previousPermissions = await this.access.applicationPermissions(application);
     if (policy.check === 'runAs') await this.checkRunAs(req, principal);
     if (principal.admin) return;
-    if (application !== null) await this.access.requireApplication(principal, application, policy.permission ?? 'READ');
+    if (application !== null) {
+      const permission = policy.permission ?? 'READ';
+      await this.access.requireApplication(principal, application, permission);
+      authz.verified = [`${application}:${permission}`];
+    }
     if (policy.accounts === 'pipeline' && located?.pipelineConfig) this.access.requireAccountsOfStages(principal, located.pipelineConfig['stages']);
     if (policy.accounts === 'job' && isPlainObject(req.body)) this.access.requireAccountsOfStages(principal, req.body['job']);
     if (policy.check === 'judgment') await this.checkJudgment(req, principal);

@@ -27,7 +27,7 @@ export class SecurityInterceptor implements NestInterceptor {
     const res = ctx.switchToHttp().getResponse<Response>();
     const authz = req.authz;
     const principal = req.principal ?? null;
-    const handled = new Observable<unknown>((subscriber) => RequestContext.run(principal, () => next.handle().subscribe(subscriber)));
+    const handled = new Observable<unknown>((subscriber) => RequestContext.run(principal, () => next.handle().subscribe(subscriber), authz?.verified));
     if (!authz) return handled;
     return handled.pipe(mergeMap((body) => from(this.after(req, res, authz, principal ?? ANONYMOUS, body))));
   }
