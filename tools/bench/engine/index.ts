@@ -50,18 +50,49 @@ interface EngineRun {
   stagesPerSec: number;
   p50: number;
   p99: number;
+  /** CPU time per execution, ms: the api process, the worker process, and the whole machine. */
+  cpuMs: { api: number; worker: number; machine: number };
 }
 
+/** CPU seconds a process has used (user + system), from /proc. */
+function processCpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds the whole machine has been busy (every process: api, worker, Postgres, Redis, this bench). */
+function machineBusySeconds(): number {
+  const [, user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
+  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0)) / 100;
+}
+
+function cpuNow(stack: Stack): { api: number; worker: number; machine: number } {
+  return { api: processCpuSeconds(stack.api?.proc.pid), worker: processCpuSeconds(stack.workers[0]?.proc.pid), machine: machineBusySeconds() };
+}
+
+// One connection per database for the bench's own polling: a connection per poll would fork a
+// Postgres backend each time and bill the engine for the bench's work.
+const counters = new Map<string, Promise<import('pg').Client>>();
+
 async function countDone(stack: Stack): Promise<number> {
-  const { Client } = await import('pg');
-  const c = new Client({ connectionString: stack.databaseUrl });
-  await c.connect();
-  try {
-    const r = await c.query(`SELECT count(*)::int AS n FROM executions WHERE status IN ('SUCCEEDED','TERMINAL','CANCELED')`);
-    return r.rows[0].n as number;
-  } finally {
-    await c.end();
+  let client = counters.get(stack.databaseUrl);
+  if (!client) {
+    client = import('pg').then(async ({ Client }) => {
+      const c = new Client({ connectionString: stack.databaseUrl });
+      await c.connect();
+      return c;
+    });
+    counters.set(stack.databaseUrl, client);
   }
+  const r = await (await client).query(`SELECT count(*)::int AS n FROM executions WHERE status IN ('SUCCEEDED','TERMINAL','CANCELED')`);
+  return r.rows[0].n as number;
+}
+
+async function closeCounter(stack: Stack): Promise<void> {
+  const client = counters.get(stack.databaseUrl);
+  counters.delete(stack.databaseUrl);
+  if (client) await (await client).end();
 }
 
 /** Keeps `inFlight` executions of a pipeline running until `total` have been started and finished. */
@@ -87,8 +118,11 @@ async function engineRun(stack: Stack): Promise<EngineRun> {
     stages: Array.from({ length: 10 }, (_, i) => ({ refId: String(i + 1), type: 'wait', waitTime: 0, requisiteStageRefIds: i === 0 ? [] : [String(i)] })),
   });
   const started = Date.now();
+  const cpu0 = cpuNow(stack);
   await runMany(stack, ten.body.id, EXECUTIONS, IN_FLIGHT, 0);
+  const cpu1 = cpuNow(stack);
   const seconds = (Date.now() - started) / 1000;
+  const perExecution = (k: keyof typeof cpu0) => ((cpu1[k] - cpu0[k]) * 1000) / EXECUTIONS;
   const { Client } = await import('pg');
   const c = new Client({ connectionString: stack.databaseUrl });
   await c.connect();
@@ -105,7 +139,17 @@ async function engineRun(stack: Stack): Promise<EngineRun> {
     const cur = rows.rows[i];
     if (prev.execution_id === cur.execution_id && cur.n === prev.n + 1) gaps.push(Number(cur.e) - Number(prev.e));
   }
-  return { stagesPerSec: (EXECUTIONS * 10) / seconds, p50: pct(gaps, 50), p99: pct(gaps, 99) };
+  return {
+    stagesPerSec: (EXECUTIONS * 10) / seconds,
+    p50: pct(gaps, 50),
+    p99: pct(gaps, 99),
+    cpuMs: { api: perExecution('api'), worker: perExecution('worker'), machine: perExecution('machine') },
+  };
+}
+
+function cpuLine(run: EngineRun): string {
+  const { api, worker, machine } = run.cpuMs;
+  return `CPU per execution: api ${api.toFixed(1)} ms, worker ${worker.toFixed(1)} ms, whole machine ${machine.toFixed(1)} ms (Postgres, Redis and this bench included)`;
 }
 
 const stackEnv = {
@@ -129,9 +173,11 @@ async function main(): Promise<void> {
   try {
     queued = await engineRun(queuedStack);
   } finally {
+    await closeCounter(queuedStack);
     await queuedStack.stop();
   }
   console.log(`  ${queued.stagesPerSec.toFixed(0)} stages/s; stage-to-stage p50 ${queued.p50.toFixed(1)} ms, p99 ${queued.p99.toFixed(1)} ms`);
+  console.log(`  ${cpuLine(queued)}`);
 
   // 2. The default: pure tasks such as wait(0) run in the step that starts them.
   console.log(`Gennaker, default settings: the same pipelines...`);
@@ -139,6 +185,7 @@ async function main(): Promise<void> {
   try {
     const run = await engineRun(stack);
     console.log(`  ${run.stagesPerSec.toFixed(0)} stages/s; stage-to-stage p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms`);
+    console.log(`  ${cpuLine(run)}`);
 
     // Memory after 10,000 finished executions (the rest as one-stage runs, to keep the run short).
     const one = await stack.client.post('/api/v1/pipelines', { application: 'bench', name: 'one-wait', limitConcurrent: false, stages: [{ refId: '1', type: 'wait', waitTime: 0 }] });
@@ -156,6 +203,7 @@ async function main(): Promise<void> {
       ratio: Number((run.stagesPerSec / rawJobsPerSec).toFixed(3)),
       stageToStageP50Ms: Number(run.p50.toFixed(2)),
       stageToStageP99Ms: Number(run.p99.toFixed(2)),
+      cpuMsPerExecution: { api: Number(run.cpuMs.api.toFixed(2)), worker: Number(run.cpuMs.worker.toFixed(2)), machine: Number(run.cpuMs.machine.toFixed(2)) },
       queuedStagesPerSec: Math.round(queued.stagesPerSec),
       queuedRatio: Number((queued.stagesPerSec / rawJobsPerSec).toFixed(3)),
       queuedStageToStageP50Ms: Number(queued.p50.toFixed(2)),
@@ -168,6 +216,7 @@ async function main(): Promise<void> {
     };
     console.log(JSON.stringify(result));
   } finally {
+    await closeCounter(stack);
     await stack.stop();
   }
 }
