@@ -26,6 +26,16 @@ afterAll(async () => {
   await db?.drop();
 });
 
+/** Waits until a session of this database waits for a lock (a test's second transaction). */
+async function waitUntilBlocked(): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const rows = (await ds.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)) as Array<{ n: number }>;
+    if ((rows[0]?.n ?? 0) > 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('the second transaction never waited for the lock');
+}
+
 describe('migrations', () => {
   it('are idempotent and agree with the entities', async () => {
     expect(await runMigrations(ds)).toEqual([]);
@@ -70,6 +80,35 @@ describe('ExecutionRepository', () => {
     s1.tasks = [];
     await ds.transaction((m) => repo.commit(m, before2, loaded!, { rows: '[]', dropPending: false }));
     expect((await repo.load(e.id))!.stages[0]!.tasks).toEqual([]);
+  });
+
+  it('locks an execution and takes the message being handled in one statement, only once the lock is held', async () => {
+    const e = createExecution({ id: newId(), type: 'PIPELINE', config: { application: 'app', name: 'lt', stages: [] }, pipelineConfigId: null, trigger: {}, now: Date.now(), newId });
+    const msg = (id: string) => ({ id, executionId: e.id, type: 'StartExecution', queue: 'engine', payload: {}, deliverAt: Date.now() });
+    const first = msg(newId());
+    await ds.transaction((m) => repo.insert(m, e, outboxRowsJson([first], true)));
+    expect(await ds.transaction((m) => repo.lockAndTake(m, e.id, first.id))).toEqual({ version: 1, taken: { woken: false } });
+    expect(await ds.transaction((m) => repo.lockAndTake(m, e.id, first.id))).toEqual({ version: 1, taken: null });
+    // An execution that does not exist: null, and the message is left for the caller to drop.
+    const orphan = { ...msg(newId()), executionId: null };
+    await ds.transaction((m) => outbox.add(m, [orphan], true));
+    expect(await ds.transaction((m) => repo.lockAndTake(m, newId(), orphan.id))).toBeNull();
+    expect(await outbox.exists(orphan.id)).toBe(true);
+
+    // A transaction holding the lock deletes the message (a finished execution drops its pending
+    // ones): the taker waits for the lock, then finds the message gone; no deadlock.
+    const second = msg(newId());
+    await ds.transaction((m) => outbox.add(m, [second], true));
+    const holder = ds.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`SELECT 1 FROM executions WHERE id = $1 FOR UPDATE`, [e.id]);
+    const taker = ds.transaction((m) => repo.lockAndTake(m, e.id, second.id));
+    await waitUntilBlocked();
+    await holder.query(`DELETE FROM outbox WHERE id = $1`, [second.id]);
+    await holder.commitTransaction();
+    await holder.release();
+    expect(await taker).toEqual({ version: 1, taken: null });
   });
 
   it('pages executions newest first with a cursor', async () => {

@@ -80,6 +80,23 @@ export class ExecutionRepository {
   }
 
   /**
+   * lock, then the deletion of the outbox message being handled, in one round trip. The message is
+   * deleted only once the lock is held (a transition holding it may delete the message itself), and
+   * not at all when the execution does not exist. `taken` is null when the message was already gone.
+   */
+  async lockAndTake(m: EntityManager, id: string, outboxId: string): Promise<{ version: number; taken: { woken: boolean } | null } | null> {
+    const rows: Row[] = await m.query(
+      `WITH locked AS (SELECT version FROM executions WHERE id = $1 FOR UPDATE),
+            taken AS (DELETE FROM outbox WHERE id = $2 AND EXISTS (SELECT 1 FROM locked) RETURNING woken)
+       SELECT (SELECT version FROM locked) AS version, (SELECT count(*)::int FROM taken) AS taken, (SELECT bool_or(woken) FROM taken) AS woken`,
+      [id, outboxId],
+    );
+    const r = rows[0];
+    if (!r || r['version'] === null || r['version'] === undefined) return null;
+    return { version: Number(r['version']), taken: Number(r['taken']) > 0 ? { woken: r['woken'] === true } : null };
+  }
+
+  /**
    * Stores a transition in one statement: changed and removed stages and tasks, the execution
    * row (version bumped), the new outbox messages, and, when asked, the removal of the
    * execution's other pending messages. Returns the stored messages and the dropped ones.

@@ -133,21 +133,26 @@ export class EngineService {
     fn: (ctx: ApplyContext) => T | Promise<T>,
   ): Promise<ApplyResult<T> | null> {
     const committed = await this.ds.transaction(async (m) => {
-      const locked = await this.executions.lock(m, executionId);
-      if (!locked) {
-        // A message for an execution that is gone (deleted by retention): drop it for good.
-        if (options.outboxId) await this.outbox.take(m, options.outboxId);
-        return null;
-      }
+      let version: number;
       let woken = false;
       if (options.outboxId) {
-        const taken = await this.outbox.take(m, options.outboxId);
-        if (!taken) return null;
-        woken = taken.woken;
+        const locked = await this.executions.lockAndTake(m, executionId, options.outboxId);
+        if (!locked) {
+          // A message for an execution that is gone (deleted by retention): drop it for good.
+          await this.outbox.take(m, options.outboxId);
+          return null;
+        }
+        if (!locked.taken) return null;
+        version = locked.version;
+        woken = locked.taken.woken;
+      } else {
+        const locked = await this.executions.lock(m, executionId);
+        if (!locked) return null;
+        version = locked.version;
       }
       // A copy read before the lock is still current when nobody stored a change since.
       const execution =
-        options.preloaded && this.executions.versionOf(options.preloaded) === locked.version
+        options.preloaded && this.executions.versionOf(options.preloaded) === version
           ? options.preloaded
           : await this.executions.load(executionId, { manager: m });
       if (!execution) return null;
