@@ -11,6 +11,8 @@ import { Redis } from 'ioredis';
 const C = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
 const RAW_JOBS = Number(process.env['BENCH_RAW_JOBS'] ?? 20_000);
 const EXECUTIONS = Number(process.env['BENCH_EXECUTIONS'] ?? 500);
+// Executions run first and not timed, so the measured ones run on warm code (as raw BullMQ's do).
+const WARMUP = Number(process.env['BENCH_WARMUP'] ?? 200);
 const IN_FLIGHT = 100;
 const TOTAL_FOR_RSS = Number(process.env['BENCH_RSS_EXECUTIONS'] ?? 10_000);
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -117,9 +119,10 @@ async function engineRun(stack: Stack): Promise<EngineRun> {
     limitConcurrent: false,
     stages: Array.from({ length: 10 }, (_, i) => ({ refId: String(i + 1), type: 'wait', waitTime: 0, requisiteStageRefIds: i === 0 ? [] : [String(i)] })),
   });
+  await runMany(stack, ten.body.id, WARMUP, IN_FLIGHT, 0);
   const started = Date.now();
   const cpu0 = cpuNow(stack);
-  await runMany(stack, ten.body.id, EXECUTIONS, IN_FLIGHT, 0);
+  await runMany(stack, ten.body.id, EXECUTIONS, IN_FLIGHT, WARMUP);
   const cpu1 = cpuNow(stack);
   const seconds = (Date.now() - started) / 1000;
   const perExecution = (k: keyof typeof cpu0) => ((cpu1[k] - cpu0[k]) * 1000) / EXECUTIONS;
@@ -167,7 +170,7 @@ async function main(): Promise<void> {
   console.log(`  ${rawJobsPerSec.toFixed(0)} jobs/s`);
 
   // 1. Every task through the queue (as any task with I/O goes): the engine's messaging cost.
-  console.log(`Gennaker, every task queued: ${EXECUTIONS} executions of 10 wait(0) stages, ${IN_FLIGHT} in flight...`);
+  console.log(`Gennaker, every task queued: ${EXECUTIONS} executions of 10 wait(0) stages (after ${WARMUP} not timed), ${IN_FLIGHT} in flight...`);
   const queuedStack = await Stack.start({ workers: 1, env: { ...stackEnv, GENNAKER_INLINE_TASKS: 'false' } });
   let queued: EngineRun;
   try {
@@ -189,8 +192,8 @@ async function main(): Promise<void> {
 
     // Memory after 10,000 finished executions (the rest as one-stage runs, to keep the run short).
     const one = await stack.client.post('/api/v1/pipelines', { application: 'bench', name: 'one-wait', limitConcurrent: false, stages: [{ refId: '1', type: 'wait', waitTime: 0 }] });
-    console.log(`running ${TOTAL_FOR_RSS - EXECUTIONS} more executions to reach ${TOTAL_FOR_RSS} finished...`);
-    await runMany(stack, one.body.id, TOTAL_FOR_RSS - EXECUTIONS, 200, EXECUTIONS);
+    console.log(`running ${TOTAL_FOR_RSS - WARMUP - EXECUTIONS} more executions to reach ${TOTAL_FOR_RSS} finished...`);
+    await runMany(stack, one.body.id, TOTAL_FOR_RSS - WARMUP - EXECUTIONS, 200, WARMUP + EXECUTIONS);
     const apiRss = rssMiB(stack.api?.proc.pid);
     const workerRss = rssMiB(stack.workers[0]?.proc.pid);
     console.log(`  RSS after ${TOTAL_FOR_RSS} executions: api ${apiRss.toFixed(0)} MiB + worker ${workerRss.toFixed(0)} MiB = ${(apiRss + workerRss).toFixed(0)} MiB`);
