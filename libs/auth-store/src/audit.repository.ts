@@ -28,6 +28,15 @@ export interface AuditFilter {
 export class AuditRepository {
   constructor(private readonly ds: DataSource) {}
 
+  /** An event as rows for a statement that stores it with something else (a new execution). */
+  static rows(e: NewAuditEvent): { table: string; columns: string[]; rows: Array<Record<string, unknown>> } {
+    return {
+      table: 'audit_events',
+      columns: ['actor', 'action', 'application', 'resource_type', 'resource_id', 'details'],
+      rows: [{ actor: e.actor, action: e.action, application: e.application, resource_type: e.resourceType, resource_id: e.resourceId, details: e.details ?? {} }],
+    };
+  }
+
   async insert(e: NewAuditEvent, m: EntityManager = this.ds.manager): Promise<void> {
     await m.query(`INSERT INTO audit_events (actor, action, application, resource_type, resource_id, details) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`, [
       e.actor,

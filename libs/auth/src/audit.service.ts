@@ -20,9 +20,14 @@ export class AuditService {
     await this.repo.insert({ ...event, details: redactForApi(event.details) }, manager);
   }
 
-  /** For actions already done (after the response): a failed write is logged, not thrown. */
-  recordLater(event: NewAuditEvent): void {
-    this.record(event).catch((err: unknown) => this.log.error(`could not record ${event.action} by ${event.actor}: ${errorMessage(err)}`));
+  /** An event as rows to store in the statement of the change it records (details without secrets). */
+  rows(event: NewAuditEvent): ReturnType<typeof AuditRepository.rows> {
+    return AuditRepository.rows({ ...event, details: redactForApi(event.details) });
+  }
+
+  /** For actions already done: a failed write is logged, not thrown (the action stands either way). */
+  recordDone(event: NewAuditEvent): Promise<void> {
+    return this.record(event).catch((err: unknown) => this.log.error(`could not record ${event.action} by ${event.actor}: ${errorMessage(err)}`));
   }
 
   async query(filter: { actor?: string; action?: string; application?: string; applications: string[] | null; limit: number; cursor: string | null }): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {

@@ -1,11 +1,10 @@
 import { accountsOfContext, ANONYMOUS, hasSealedSecrets, revealStageSecrets, withAdmin, type Principal, type SecretCipher } from '@gennaker/auth-policy';
 import { isPlainObject } from '@gennaker/common';
 import type { Execution, Stage } from '@gennaker/engine';
-import { ExecutionRepository } from '@gennaker/persistence';
+import { ExecutionRepository, type RowsToInsert } from '@gennaker/persistence';
 import { EXECUTION_REPOSITORY, ExecutionService, TaskRunner, type ExecutionAuthorizer, type StartAuthorization } from '@gennaker/runtime';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { STAGE_SECRET_BOX } from './secret-hooks.service';
-import type { EntityManager } from 'typeorm';
 import { AccessService } from './access.service';
 import { AuditService } from './audit.service';
 import { AUTH_SETTINGS, type AuthSettings } from './auth-settings';
@@ -56,19 +55,18 @@ export class ExecutionAuthorizerService implements ExecutionAuthorizer, OnModule
     return { ...auth };
   }
 
-  async started(execution: Execution, manager: EntityManager): Promise<void> {
+  startRecords(execution: Execution): RowsToInsert[] {
     const auth = authenticationOf(execution);
-    await this.audit.record(
-      {
+    return [
+      this.audit.rows({
         actor: auth?.user ?? String(execution.trigger['user'] ?? 'anonymous'),
         action: 'execution.start',
         application: execution.application,
         resourceType: 'execution',
         resourceId: execution.id,
         details: { type: execution.type, name: execution.name, pipelineId: execution.pipelineConfigId, trigger: execution.trigger['type'] ?? null, ...(execution.parentExecutionId ? { parentExecutionId: execution.parentExecutionId } : {}) },
-      },
-      manager,
-    );
+      }),
+    ];
   }
 
   async authorizeTask(execution: Execution, stage: Stage): Promise<string | null> {

@@ -37,6 +37,22 @@ export type ExecutionSummary = Pick<
   stages: Array<Pick<Stage, 'id' | 'refId' | 'name' | 'type' | 'status' | 'startTime' | 'endTime' | 'parentStageId' | 'requisiteStageRefIds'>>;
 };
 
+/** Rows for another table, stored in the statement that stores a new execution. */
+export interface RowsToInsert {
+  table: string;
+  /** The columns given; the others take their defaults. */
+  columns: string[];
+  rows: Row[];
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+function insertRowsSql(a: RowsToInsert, param: number): string {
+  for (const name of [a.table, ...a.columns]) if (!IDENTIFIER.test(name)) throw new Error(`not a plain SQL identifier: "${name}"`);
+  const columns = a.columns.join(', ');
+  return `INSERT INTO ${a.table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${a.table}, $${param}::json) RETURNING 1`;
+}
+
 /**
  * Executions with their stages and tasks. The engine's hot path: loads and stores a whole
  * execution in a handful of statements, writing only rows that changed.
@@ -196,9 +212,10 @@ export class ExecutionRepository {
 
   /**
    * Stores a new execution with its stages and tasks and, when given, its first outbox messages
-   * (as from outboxRowsJson), in one statement. Returns the stored messages.
+   * (as from outboxRowsJson) and rows of other tables that must exist exactly when it does (its
+   * audit event), in one statement: atomic without a transaction. Returns the stored messages.
    */
-  async insert(m: EntityManager, e: Execution, outboxRows = '[]'): Promise<Row[]> {
+  async insert(m: EntityManager, e: Execution, outboxRows = '[]', also: RowsToInsert[] = []): Promise<Row[]> {
     const stages: Row[] = [];
     const tasks: Row[] = [];
     for (const s of e.stages) {
@@ -213,9 +230,10 @@ export class ExecutionRepository {
          ob AS (INSERT INTO outbox SELECT * FROM json_populate_recordset(NULL::outbox, $4::json)
                 ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO UPDATE
                   SET deliver_at = LEAST(outbox.deliver_at, EXCLUDED.deliver_at), woken = true
-                RETURNING id, execution_id, type, queue, payload, deliver_at, dedupe_key, (xmax = 0) AS inserted)
+                RETURNING id, execution_id, type, queue, payload, deliver_at, dedupe_key, (xmax = 0) AS inserted)${also.map((a, i) => `,
+         x${i} AS (${insertRowsSql(a, 5 + i)})`).join('')}
        SELECT (SELECT json_agg(ob) FROM ob) AS stored, (SELECT version FROM ie) AS version, (SELECT count(*) FROM st) AS stages, (SELECT count(*) FROM tk) AS tasks`,
-      [JSON.stringify({ ...executionRow(e), version: 1, updated_at: new Date().toISOString() }), JSON.stringify(stages), JSON.stringify(tasks), outboxRows],
+      [JSON.stringify({ ...executionRow(e), version: 1, updated_at: new Date().toISOString() }), JSON.stringify(stages), JSON.stringify(tasks), outboxRows, ...also.map((a) => JSON.stringify(a.rows))],
     );
     const r = result[0] ?? {};
     this.versions.set(e, Number(r['version'] ?? 1));

@@ -1,4 +1,5 @@
 import type { Execution, Stage } from '@gennaker/engine';
+import type { RowsToInsert } from '@gennaker/persistence';
 import type { EntityManager } from 'typeorm';
 
 /** What an execution about to start is: who may start it depends on its application and its stages' accounts. */
@@ -21,8 +22,8 @@ export interface StartAuthorization {
 export interface ExecutionAuthorizer {
   /** Throws to refuse the start; returns what to record as `trigger.authentication` (who it runs as). */
   authorizeStart(request: StartAuthorization): Promise<Record<string, unknown> | null>;
-  /** Called in the transaction that stores the new execution (the audit log). */
-  started?(execution: Execution, manager: EntityManager): Promise<void>;
+  /** Rows stored in the very statement that stores the new execution (its audit event). */
+  startRecords?(execution: Execution): RowsToInsert[];
   /** Before a task runs: why the execution may not act as this stage asks, or null. */
   authorizeTask?(execution: Execution, stage: Stage): Promise<string | null>;
   /** The stage as its task sees it: secrets stored encrypted are decrypted (in memory only, never stored back). */

@@ -159,21 +159,20 @@ export class ExecutionService {
   }
 
   private async persistAndStart(execution: Execution, manager?: EntityManager): Promise<void> {
-    const run = async (m: EntityManager, dispatchedByCaller: boolean) => {
-      // The execution and its start message in one statement.
+    // One statement: the execution, its start message and its audit event exist together or not at all.
+    const write = async (m: EntityManager, dispatchedByCaller: boolean) => {
       const start = this.engine.outboxJson([{ message: { type: 'StartExecution', executionId: execution.id } }], { dispatchedByCaller });
-      const stored = (await this.executions.insert(m, execution, start)).map(toStoredMessage);
-      await this.authorizer?.started?.(execution, m);
-      return stored;
+      const rows = await this.executions.insert(m, execution, start, this.authorizer?.startRecords?.(execution) ?? []);
+      return rows.map(toStoredMessage);
     };
     if (manager) {
       // The caller commits (e.g. a webhook recording its delivery with the executions it started):
       // the row is left undispatched, so the relay queues it after that commit even if the caller
       // does not (callers may queue it themselves sooner).
-      await run(manager, false);
+      await write(manager, false);
       return;
     }
-    const stored = await this.ds.transaction((m) => run(m, true));
+    const stored = await write(this.ds.manager, true);
     await this.engine.afterCommit(stored, [
       { kind: 'execution', executionId: execution.id, name: execution.name, status: 'NOT_STARTED', time: Date.now() },
     ]);

@@ -37,7 +37,8 @@ export class SecurityInterceptor implements NestInterceptor {
     let out = body;
     if (policy.filter && !principal.admin) out = await this.filter(policy.filter, principal, out);
     if (policy.redact) out = redactForApi(out);
-    if (policy.audit) this.record(req, res, authz, principal, policy, out);
+    // Written before the answer goes out: whoever reads the audit log after it finds the event.
+    if (policy.audit) await this.record(req, res, authz, principal, policy, out);
     return out;
   }
 
@@ -77,7 +78,7 @@ export class SecurityInterceptor implements NestInterceptor {
     }
   }
 
-  private record(req: Request, res: Response, authz: RequestAuthorization, principal: Principal, policy: RoutePolicy, body: unknown): void {
+  private async record(req: Request, res: Response, authz: RequestAuthorization, principal: Principal, policy: RoutePolicy, body: unknown): Promise<void> {
     const spec = policy.audit;
     if (!spec) return;
     const b = isPlainObject(body) ? body : {};
@@ -125,7 +126,7 @@ export class SecurityInterceptor implements NestInterceptor {
     }
     const stageId = param('stageId');
     if (stageId) details['stageId'] = stageId;
-    this.audit.recordLater({
+    await this.audit.recordDone({
       actor: principal.name,
       action,
       application: authz.application ?? (typeof b['application'] === 'string' ? b['application'] : typeof b['name'] === 'string' && spec.resourceType === 'application' ? b['name'] : null),
