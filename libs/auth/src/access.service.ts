@@ -9,7 +9,8 @@ import {
 } from '@gennaker/auth-policy';
 import type { RawAccount } from '@gennaker/cloud';
 import { CLOUD_ACCOUNTS } from '@gennaker/cloud-stages';
-import { DATA_SOURCE } from '@gennaker/runtime';
+import { PipelineConfigRepository, type PipelineConfigEntity } from '@gennaker/persistence';
+import { DATA_SOURCE, PIPELINE_CONFIG_REPOSITORY } from '@gennaker/runtime';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { denied } from './errors';
@@ -25,6 +26,7 @@ export class AccessService {
 
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(PIPELINE_CONFIG_REPOSITORY) private readonly pipelines: PipelineConfigRepository,
     @Optional() @Inject(CLOUD_ACCOUNTS) accounts: RawAccount[] | null,
   ) {
     this.accounts = new Map((accounts ?? []).map((a) => [a.name, (a.permissions ?? null) as PermissionMap]));
@@ -36,9 +38,9 @@ export class AccessService {
     return rows.length === 0 ? undefined : (rows[0]?.permissions ?? null);
   }
 
-  async pipeline(id: string): Promise<{ application: string; config: Record<string, unknown> } | null> {
-    const rows = (await this.ds.query(`SELECT application, config FROM pipeline_configs WHERE id = $1`, [id])) as Array<{ application: string; config: Record<string, unknown> }>;
-    return rows[0] ?? null;
+  /** A pipeline, whole: the route that starts it runs the very row its guard checked. */
+  async pipeline(id: string): Promise<PipelineConfigEntity | null> {
+    return this.pipelines.byId(id);
   }
 
   async applicationOfExecution(id: string): Promise<string | null> {

@@ -20,11 +20,10 @@ export class ExecutionsController {
     const b = body === undefined || body === null || (isPlainObject(body) && Object.keys(body).length === 0) ? {} : body;
     if (!isPlainObject(b)) throw new InputError('the body must be a JSON object', [{ pointer: '', message: 'must be an object' }]);
     if (b['artifacts'] !== undefined && !Array.isArray(b['artifacts'])) throw new InputError('artifacts must be a list', [{ pointer: '/artifacts', message: 'must be a list' }]);
-    const e = await this.executions.startPipeline(id, {
-      parameters: b['parameters'] as Record<string, unknown> | undefined,
-      artifacts: b['artifacts'] as unknown[] | undefined,
-      user: userOf(req),
-    });
+    const request = { parameters: b['parameters'] as Record<string, unknown> | undefined, artifacts: b['artifacts'] as unknown[] | undefined, user: userOf(req) };
+    // The guard read the pipeline to check the caller's rights on its application: run that row.
+    const checked = req.authz?.pipeline;
+    const e = checked?.id === id ? await this.executions.startConfig(checked, request) : await this.executions.startPipeline(id, request);
     return { id: e.id };
   }
 

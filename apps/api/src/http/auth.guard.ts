@@ -2,6 +2,7 @@ import { ANONYMOUS, missingJudgmentRoles, mayRunAs, type Principal } from '@genn
 import { AccessService, AUTH_SETTINGS, denied, forbidden, TokenService, unauthorized, type AuthSettings } from '@gennaker/auth';
 import { GennakerError, InputError, isPlainObject, type ErrorDetail } from '@gennaker/common';
 import { findStage } from '@gennaker/engine';
+import type { PipelineConfigEntity } from '@gennaker/persistence';
 import { ExecutionService } from '@gennaker/runtime';
 import { Inject, Injectable, Logger, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
@@ -19,6 +20,8 @@ export interface RequestAuthorization {
   previousPermissions?: unknown;
   /** Permissions found held on the application, as `application:PERMISSION` (not asked again deeper down). */
   verified?: string[];
+  /** The pipeline the route names, as the guard read it (the start route runs this row). */
+  pipeline?: PipelineConfigEntity;
 }
 
 declare module 'express' {
@@ -100,6 +103,7 @@ export class AuthGuard implements CanActivate {
     const application = located?.application ?? null;
     const authz = req.authz as RequestAuthorization;
     authz.application = application;
+    if (located?.pipeline) authz.pipeline = located.pipeline;
     if (policy.audit?.action === 'application.update' && application !== null) authz.previousPermissions = await this.access.applicationPermissions(application);
     if (policy.check === 'runAs') await this.checkRunAs(req, principal);
     if (principal.admin) return;
@@ -113,7 +117,7 @@ export class AuthGuard implements CanActivate {
     if (policy.check === 'judgment') await this.checkJudgment(req, principal);
   }
 
-  private async locate(req: Request, from: AppLocator): Promise<{ application: string | null; pipelineConfig?: Record<string, unknown> }> {
+  private async locate(req: Request, from: AppLocator): Promise<{ application: string | null; pipelineConfig?: Record<string, unknown>; pipeline?: PipelineConfigEntity }> {
     const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
     if ('param' in from) return { application: str(req.params[from.param]) };
     if ('body' in from) return { application: isPlainObject(req.body) ? str(req.body[from.body]) : null };
@@ -121,7 +125,7 @@ export class AuthGuard implements CanActivate {
     if ('pipelineParam' in from) {
       const id = str(req.params[from.pipelineParam]);
       const p = id ? await this.access.pipeline(id) : null;
-      return p ? { application: p.application, pipelineConfig: p.config } : { application: null };
+      return p ? { application: p.application, pipelineConfig: p.config, pipeline: p } : { application: null };
     }
     const id = str(req.params[from.executionParam]);
     return { application: id ? await this.access.applicationOfExecution(id) : null };
