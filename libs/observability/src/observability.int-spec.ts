@@ -75,7 +75,14 @@ afterAll(async () => {
 describe('metrics', () => {
   it('the worker serves its engine metrics and health', async () => {
     let text = '';
-    await waitFor(async () => sample((text = await scrape(`${workerMetrics}/metrics`)), 'gennaker_executions_total{application="obs",status="SUCCEEDED"}') === 1, { message: () => text });
+    // A job's duration is observed when its handler returns, which is after the commit that
+    // finished the execution (and after the finish listeners it runs): wait for both.
+    await waitFor(
+      async () =>
+        sample((text = await scrape(`${workerMetrics}/metrics`)), 'gennaker_executions_total{application="obs",status="SUCCEEDED"}') === 1 &&
+        (sample(text, 'gennaker_queue_job_duration_seconds_count{queue="tasks",message="RunTask"}') ?? 0) > 0,
+      { message: () => text },
+    );
     expect(sample(text, 'gennaker_executions_total{application="obs",status="RUNNING"}')).toBe(1);
     expect(sample(text, 'gennaker_stage_duration_seconds_count{type="webhook",status="SUCCEEDED"}')).toBe(1);
     expect(sample(text, 'gennaker_stage_duration_seconds_count{type="wait",status="SUCCEEDED"}')).toBe(1);
