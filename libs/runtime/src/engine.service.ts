@@ -63,6 +63,9 @@ export interface ApplyResult<T> {
   execution: Execution;
 }
 
+/** A message that belongs to no transition (a new execution's start, a sweep's nudge). */
+type LooseMessage = { message: EngineMessage; delayMs?: number; queue?: string };
+
 /** Postgres advisory-lock key of a pipeline config (serialises its concurrency decisions). */
 const CONFIG_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtext('pipeline:' || $1))`;
 
@@ -254,30 +257,27 @@ export class EngineService {
   /** Stores messages that belong to no particular transition (e.g. a new execution's start). */
   async send(
     m: EntityManager,
-    messages: Array<{ message: EngineMessage; delayMs?: number; queue?: string }>,
+    messages: LooseMessage[],
     options: { dispatchedByCaller?: boolean } = {},
   ): Promise<StoredOutboxMessage[]> {
-    return this.outbox.add(
-      m,
-      messages.map((o) => this.toOutbox({ message: o.message, delayMs: o.delayMs, queue: (o.queue ?? 'engine') as OutboundMessage['queue'] }, o.message.executionId ?? null)),
-      // Rows nobody promises to queue right after commit are left to the relay (it polls every 500 ms).
-      options.dispatchedByCaller !== false,
-    );
+    // Rows nobody promises to queue right after commit are left to the relay (it polls every 500 ms).
+    return this.outbox.add(m, this.looseToOutbox(messages), options.dispatchedByCaller !== false);
   }
 
   /**
    * Outbox rows (as JSON for the repository) of messages that belong to no transition, e.g. a new
    * execution's start; `dispatchedByCaller` as in send.
    */
-  outboxJson(messages: Array<{ message: EngineMessage; delayMs?: number; queue?: string }>, options: { dispatchedByCaller?: boolean } = {}): string {
-    return outboxRowsJson(
-      messages.map((o) => this.toOutbox({ message: o.message, delayMs: o.delayMs, queue: (o.queue ?? 'engine') as OutboundMessage['queue'] }, o.message.executionId ?? null)),
-      options.dispatchedByCaller !== false,
-    );
+  outboxJson(messages: LooseMessage[], options: { dispatchedByCaller?: boolean } = {}): string {
+    return outboxRowsJson(this.looseToOutbox(messages), options.dispatchedByCaller !== false);
+  }
+
+  private looseToOutbox(messages: LooseMessage[]): OutboxMessage[] {
+    return messages.map((o) => this.toOutbox({ message: o.message, delayMs: o.delayMs, queue: (o.queue ?? 'engine') as OutboundMessage['queue'] }, o.message.executionId ?? null));
   }
 
   /** Stores and queues messages in a transaction of their own. */
-  async enqueue(messages: Array<{ message: EngineMessage; delayMs?: number; queue?: string }>): Promise<void> {
+  async enqueue(messages: LooseMessage[]): Promise<void> {
     const stored = await this.ds.transaction((m) => this.send(m, messages));
     await this.afterCommit(stored, []);
   }
