@@ -9,7 +9,7 @@ import {
 } from '@gennaker/auth-policy';
 import type { RawAccount } from '@gennaker/cloud';
 import { CLOUD_ACCOUNTS } from '@gennaker/cloud-stages';
-import { PipelineConfigRepository, type PipelineConfigEntity } from '@gennaker/persistence';
+import { PipelineConfigRepository, preparedQuery, type PipelineConfigEntity } from '@gennaker/persistence';
 import { DATA_SOURCE, PIPELINE_CONFIG_REPOSITORY } from '@gennaker/runtime';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -34,7 +34,7 @@ export class AccessService {
 
   /** The permissions of an application; undefined when it does not exist. */
   async applicationPermissions(name: string, manager?: EntityManager): Promise<PermissionMap | undefined> {
-    const rows = (await (manager ?? this.ds).query(`SELECT permissions FROM applications WHERE name = $1`, [name])) as Array<{ permissions: PermissionMap }>;
+    const rows = (await preparedQuery(manager ?? this.ds.manager, `SELECT permissions FROM applications WHERE name = $1`, [name])) as Array<{ permissions: PermissionMap }>;
     return rows.length === 0 ? undefined : (rows[0]?.permissions ?? null);
   }
 

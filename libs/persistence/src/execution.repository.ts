@@ -1,6 +1,6 @@
 import type { Execution, ExecutionStatus, PausedDetails, Stage, StageError, Task } from '@gennaker/engine';
 import type { DataSource, EntityManager } from 'typeorm';
-import { returnedRows } from './sql.util';
+import { preparedQuery, returnedRows } from './sql.util';
 
 type Row = Record<string, unknown>;
 
@@ -66,7 +66,7 @@ export class ExecutionRepository {
   /** Loads an execution with its stages and tasks in one statement. */
   async load(id: string, options: { manager?: EntityManager } = {}): Promise<Execution | null> {
     const m = options.manager ?? this.ds.manager;
-    const rows: Row[] = await m.query(
+    const rows: Row[] = await preparedQuery(m, 
       `SELECT e.*, COALESCE((
          SELECT json_agg(x ORDER BY x.seq) FROM (
            SELECT s.*, COALESCE((SELECT json_agg(t ORDER BY t.seq) FROM tasks t WHERE t.stage_id = s.id), '[]'::json) AS task_rows
@@ -91,7 +91,7 @@ export class ExecutionRepository {
    * before the lock can tell whether the copy is still current. null when it does not exist.
    */
   async lock(m: EntityManager, id: string): Promise<{ version: number } | null> {
-    const rows: Row[] = await m.query(`SELECT version FROM executions WHERE id = $1 FOR UPDATE`, [id]);
+    const rows: Row[] = await preparedQuery(m, `SELECT version FROM executions WHERE id = $1 FOR UPDATE`, [id]);
     return rows[0] ? { version: Number(rows[0]['version']) } : null;
   }
 
@@ -101,7 +101,7 @@ export class ExecutionRepository {
    * not at all when the execution does not exist. `taken` is null when the message was already gone.
    */
   async lockAndTake(m: EntityManager, id: string, outboxId: string): Promise<{ version: number; taken: { woken: boolean } | null } | null> {
-    const rows: Row[] = await m.query(
+    const rows: Row[] = await preparedQuery(m, 
       `WITH locked AS (SELECT version FROM executions WHERE id = $1 FOR UPDATE),
             taken AS (DELETE FROM outbox WHERE id = $2 AND EXISTS (SELECT 1 FROM locked) RETURNING woken)
        SELECT (SELECT version FROM locked) AS version, (SELECT count(*)::int FROM taken) AS taken, (SELECT bool_or(woken) FROM taken) AS woken`,
@@ -124,7 +124,7 @@ export class ExecutionRepository {
     outbox: { rows: string; dropPending: boolean },
   ): Promise<{ stored: Row[]; dropped: Array<{ id: string; queue: string }> }> {
     const changes = this.changes(before, e);
-    const result: Row[] = await m.query(
+    const result: Row[] = await preparedQuery(m, 
       `WITH
          od AS (DELETE FROM outbox WHERE $7::boolean AND execution_id = $8 AND type NOT IN ('CancelStage', 'ExecutionFinished') RETURNING id, queue),
          dt AS (DELETE FROM tasks WHERE id = ANY($5::text[])),
@@ -222,7 +222,7 @@ export class ExecutionRepository {
       stages.push(stageRow(e.id, s));
       s.tasks.forEach((t, i) => tasks.push(taskRow(e.id, s.id, t, i)));
     }
-    const result: Row[] = await m.query(
+    const result: Row[] = await preparedQuery(m, 
       `WITH
          ie AS (INSERT INTO executions SELECT * FROM json_populate_record(NULL::executions, $1::json) RETURNING version),
          st AS (INSERT INTO stages SELECT * FROM json_populate_recordset(NULL::stages, $2::json) RETURNING 1),
@@ -242,7 +242,7 @@ export class ExecutionRepository {
 
   /** Executions of a pipeline that occupy a concurrency slot. */
   async countRunning(m: EntityManager, pipelineConfigId: string, excludeId?: string): Promise<number> {
-    const rows: Row[] = await m.query(
+    const rows: Row[] = await preparedQuery(m, 
       `SELECT count(*)::int AS n FROM executions
         WHERE pipeline_config_id = $1 AND status IN ('RUNNING', 'PAUSED', 'SUSPENDED') AND id <> $2`,
       [pipelineConfigId, excludeId ?? ''],
@@ -251,7 +251,7 @@ export class ExecutionRepository {
   }
 
   async listBuffered(m: EntityManager, pipelineConfigId: string): Promise<Array<{ id: string; buildTime: number; keepWaitingPipelines: boolean; limitConcurrent: boolean; maxConcurrentExecutions: number }>> {
-    const rows: Row[] = await m.query(
+    const rows: Row[] = await preparedQuery(m, 
       `SELECT id, build_time, keep_waiting_pipelines, limit_concurrent, max_concurrent_executions FROM executions
         WHERE pipeline_config_id = $1 AND status = 'BUFFERED' ORDER BY build_time, id`,
       [pipelineConfigId],

@@ -11,3 +11,4 @@ export * from './entities/stage.entity';
 export * from './entities/task.entity';
 export * from './entities/outbox.entity';
 export * from './test-database';
+export * from './sql.util';

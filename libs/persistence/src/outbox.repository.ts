@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { returnedRows } from './sql.util';
+import { preparedQuery, returnedRows } from './sql.util';
 
 type Row = Record<string, unknown>;
 
@@ -79,13 +79,13 @@ export class OutboxRepository {
 
   /** Deletes a message as part of handling it. Returns false when it was already handled. */
   async take(m: EntityManager, id: string): Promise<{ woken: boolean } | null> {
-    const rows = returnedRows(await m.query(`DELETE FROM outbox WHERE id = $1 RETURNING woken`, [id]));
+    const rows = await preparedQuery(m, `DELETE FROM outbox WHERE id = $1 RETURNING woken`, [id]);
     const r = rows[0];
     return r ? { woken: r['woken'] === true } : null;
   }
 
   async exists(id: string): Promise<boolean> {
-    const rows: Row[] = await this.ds.query(`SELECT 1 FROM outbox WHERE id = $1`, [id]);
+    const rows = await preparedQuery(this.ds.manager, `SELECT 1 FROM outbox WHERE id = $1`, [id]);
     return rows.length > 0;
   }
 

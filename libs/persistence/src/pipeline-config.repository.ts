@@ -2,6 +2,7 @@ import type { QueryDeepPartialEntity } from 'typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { PipelineConfigEntity } from './entities/pipeline-config.entity';
 import { PipelineRevisionEntity } from './entities/pipeline-revision.entity';
+import { preparedQuery } from './sql.util';
 
 export type RevisionAction = PipelineRevisionEntity['action'];
 
@@ -9,8 +10,27 @@ export type RevisionAction = PipelineRevisionEntity['action'];
 export class PipelineConfigRepository {
   constructor(private readonly ds: DataSource) {}
 
-  byId(id: string, m: EntityManager = this.ds.manager): Promise<PipelineConfigEntity | null> {
-    return m.findOne(PipelineConfigEntity, { where: { id } });
+  /** Read on every start (a prepared statement: see preparedQuery). */
+  async byId(id: string, m: EntityManager = this.ds.manager): Promise<PipelineConfigEntity | null> {
+    const rows = await preparedQuery(
+      m,
+      `SELECT id, application, name, version, config, disabled, managed_by, created_at, updated_at, updated_by FROM pipeline_configs WHERE id = $1`,
+      [id],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return Object.assign(new PipelineConfigEntity(), {
+      id: r['id'] as string,
+      application: r['application'] as string,
+      name: r['name'] as string,
+      version: Number(r['version']),
+      config: r['config'] as Record<string, unknown>,
+      disabled: r['disabled'] === true,
+      managedBy: (r['managed_by'] as PipelineConfigEntity['managedBy']) ?? null,
+      createdAt: r['created_at'] as Date,
+      updatedAt: r['updated_at'] as Date,
+      updatedBy: (r['updated_by'] as string | null) ?? null,
+    });
   }
 
   byName(application: string, name: string, m: EntityManager = this.ds.manager): Promise<PipelineConfigEntity | null> {

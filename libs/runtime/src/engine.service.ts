@@ -21,6 +21,7 @@ import {
   OutboxRepository,
   PipelineConfigRepository,
   outboxRowsJson,
+  preparedQuery,
   toStoredMessage,
   type OutboxMessage,
   type StoredOutboxMessage,
@@ -166,7 +167,7 @@ export class EngineService {
       // Only a run that limits concurrency may wait for its siblings (see shouldBuffer).
       const limited = execution.limitConcurrent || execution.maxConcurrentExecutions > 0;
       if ((execution.status === 'NOT_STARTED' || execution.status === 'BUFFERED') && execution.pipelineConfigId && limited) {
-        await m.query(CONFIG_LOCK_SQL, [execution.pipelineConfigId]);
+        await preparedQuery(m, CONFIG_LOCK_SQL, [execution.pipelineConfigId]);
         runningSiblings = await this.executions.countRunning(m, execution.pipelineConfigId, execution.id);
       }
       const transition = new Transition(execution, {
@@ -295,7 +296,7 @@ export class EngineService {
     const stored = await this.ds.transaction(async (m) => {
       const taken = await this.outbox.take(m, outboxId);
       if (!taken) return [];
-      await m.query(CONFIG_LOCK_SQL, [pipelineConfigId]);
+      await preparedQuery(m, CONFIG_LOCK_SQL, [pipelineConfigId]);
       const waiting = await this.executions.listBuffered(m, pipelineConfigId);
       if (waiting.length === 0) return [];
       const newest = waiting[waiting.length - 1] as (typeof waiting)[number];
@@ -327,7 +328,7 @@ export class EngineService {
     if (configs.length === 0) return messages;
     const idle = new Set<string>();
     for (const id of configs) {
-      await m.query(CONFIG_LOCK_SQL, [id]);
+      await preparedQuery(m, CONFIG_LOCK_SQL, [id]);
       if ((await this.executions.listBuffered(m, id)).length === 0) idle.add(id);
     }
     return messages.filter((o) => o.message.type !== 'StartWaitingExecutions' || !idle.has(o.message.pipelineConfigId));

@@ -1,5 +1,5 @@
 import { isPlainObject } from '@gennaker/common';
-import { PipelineConfigEntity } from '@gennaker/persistence';
+import { PipelineConfigEntity, preparedQuery } from '@gennaker/persistence';
 import type { TriggerConfig } from '@gennaker/pipeline';
 import { DATA_SOURCE } from '@gennaker/runtime';
 import { Inject, Injectable } from '@nestjs/common';
@@ -53,10 +53,12 @@ export class TriggerIndex {
     // once, other processes' changes are seen within GENNAKER_TRIGGER_INDEX_TTL_MS. `fresh` always checks.
     if (!options.fresh && this.fingerprint !== '' && Date.now() - this.checkedAt < this.settings.indexTtlMs) return this.entries;
     this.checkedAt = Date.now();
-    const rows: Array<{ f: string; repos: RepoApplication[] }> = await this.ds.query(
+    const rows = (await preparedQuery(
+      this.ds.manager,
       `SELECT (SELECT count(*)::text || ':' || coalesce(sum(version), 0)::text || ':' || coalesce(max(extract(epoch FROM updated_at)), 0)::text FROM pipeline_configs) AS f,
               (SELECT coalesce(json_agg(json_build_object('name', name, 'repo', pipelines_repo)), '[]'::json) FROM applications WHERE pipelines_repo IS NOT NULL) AS repos`,
-    );
+      [],
+    )) as Array<{ f: string; repos: RepoApplication[] }>;
     const f = rows[0]?.f ?? '';
     this.repoApplications = rows[0]?.repos ?? [];
     if (f === this.fingerprint) return this.entries;
