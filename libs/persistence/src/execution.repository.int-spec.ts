@@ -111,6 +111,48 @@ describe('ExecutionRepository', () => {
     expect(await taker).toEqual({ version: 1, taken: null });
   });
 
+  it('stores the transitions of several executions in one statement, and deletes the messages they handled', async () => {
+    const make = (name: string) =>
+      createExecution({ id: newId(), type: 'PIPELINE', config: { application: 'app', name, stages: [{ refId: '1', type: 'wait', waitTime: 5 }] }, pipelineConfigId: null, trigger: {}, now: Date.now(), newId });
+    const msg = (executionId: string, type = 'StartExecution') => ({ id: newId(), executionId, type, queue: 'engine', payload: {}, deliverAt: Date.now() });
+    const [a, b] = [make('group-a'), make('group-b')];
+    const [startA, startB, pollB] = [msg(a.id), msg(b.id), msg(b.id, 'RunTask')];
+    await ds.transaction((m) => repo.insert(m, a, outboxRowsJson([startA], true)));
+    await ds.transaction((m) => repo.insert(m, b, outboxRowsJson([startB, pollB], true)));
+
+    const next = msg(a.id, 'StartStage');
+    const versions = await ds.transaction(async (m) => {
+      expect(await repo.lockMany(m, [b.id, a.id, newId()])).toEqual(new Set([a.id, b.id]));
+      const loaded = await repo.loadMany(m, [a.id, b.id], [startA.id, startB.id, newId()]);
+      const byId = new Map(loaded.map((l) => [l.execution.id, l]));
+      expect(byId.get(a.id)?.pending).toEqual(new Map([[startA.id, { woken: false }]]));
+      expect(byId.get(b.id)?.pending).toEqual(new Map([[startB.id, { woken: false }]]));
+      const ea = byId.get(a.id)!.execution;
+      const eb = byId.get(b.id)!.execution;
+      const [beforeA, beforeB] = [repo.snapshot(ea), repo.snapshot(eb)];
+      ea.status = 'RUNNING';
+      ea.stages[0]!.status = 'RUNNING';
+      eb.status = 'CANCELED';
+      const result = await repo.commitMany(
+        m,
+        [
+          { before: beforeA, execution: ea, outboxRows: outboxRowsJson([next], true), dropPending: false },
+          // b finished: its other pending messages (the poll) go, the one it handled is taken.
+          { before: beforeB, execution: eb, outboxRows: '[]', dropPending: true },
+        ],
+        [startA.id, startB.id],
+      );
+      expect(result.stored.map((r) => r['id'])).toEqual([next.id]);
+      expect(result.dropped).toEqual([{ id: pollB.id, queue: 'engine' }]);
+      return [repo.versionOf(ea), repo.versionOf(eb)];
+    });
+    expect(versions).toEqual([2, 2]);
+    expect((await repo.load(a.id))!.stages[0]!.status).toBe('RUNNING');
+    expect((await repo.load(b.id))!.status).toBe('CANCELED');
+    const left = (await ds.query(`SELECT id FROM outbox WHERE execution_id = ANY($1) ORDER BY id`, [[a.id, b.id]])) as Array<{ id: string }>;
+    expect(left.map((r) => r.id)).toEqual([next.id]);
+  });
+
   it('pages executions newest first with a cursor', async () => {
     for (let i = 0; i < 5; i++) {
       const e = createExecution({

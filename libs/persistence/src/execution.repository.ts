@@ -123,10 +123,37 @@ export class ExecutionRepository {
     e: Execution,
     outbox: { rows: string; dropPending: boolean },
   ): Promise<{ stored: Row[]; dropped: Array<{ id: string; queue: string }> }> {
-    const changes = this.changes(before, e);
-    const result: Row[] = await preparedQuery(m, 
+    return this.commitMany(m, [{ before, execution: e, outboxRows: outbox.rows, dropPending: outbox.dropPending }], []);
+  }
+
+  /**
+   * Stores the transitions of several executions (each locked by the caller) in one statement, as
+   * commit does for one, and deletes the outbox messages they handled (`taken`).
+   */
+  async commitMany(
+    m: EntityManager,
+    items: Array<{ before: ExecutionSnapshot | null; execution: Execution; outboxRows: string; dropPending: boolean }>,
+    taken: string[],
+  ): Promise<{ stored: Row[]; dropped: Array<{ id: string; queue: string }> }> {
+    const stages: Row[] = [];
+    const tasks: Row[] = [];
+    const goneStages: string[] = [];
+    const goneTasks: string[] = [];
+    const outboxRows: Row[] = [];
+    for (const item of items) {
+      const c = this.changes(item.before, item.execution);
+      stages.push(...c.stages);
+      tasks.push(...c.tasks);
+      goneStages.push(...c.goneStages);
+      goneTasks.push(...c.goneTasks);
+      outboxRows.push(...(JSON.parse(item.outboxRows) as Row[]));
+    }
+    const result = await preparedQuery(
+      m,
       `WITH
-         od AS (DELETE FROM outbox WHERE $7::boolean AND execution_id = $8 AND type NOT IN ('CancelStage', 'ExecutionFinished') RETURNING id, queue),
+         tk AS (DELETE FROM outbox WHERE id = ANY($8::text[]) RETURNING 1),
+         od AS (DELETE FROM outbox WHERE execution_id = ANY($7::text[]) AND NOT (id = ANY($8::text[]))
+                  AND type NOT IN ('CancelStage', 'ExecutionFinished') RETURNING id, queue),
          dt AS (DELETE FROM tasks WHERE id = ANY($5::text[])),
          ds AS (DELETE FROM stages WHERE id = ANY($4::text[])),
          us AS (INSERT INTO stages SELECT * FROM json_populate_recordset(NULL::stages, $2::json)
@@ -149,27 +176,58 @@ export class ExecutionRepository {
                   version = x.version + 1, status = r.status, start_time = r.start_time, end_time = r.end_time, canceled = r.canceled,
                   canceled_by = r.canceled_by, cancellation_reason = r.cancellation_reason, paused = r.paused,
                   trigger = r.trigger, spec = r.spec, updated_at = now()
-                FROM json_populate_record(NULL::executions, $1::json) r WHERE x.id = r.id
-                RETURNING x.version)
-       SELECT (SELECT json_agg(ob) FROM ob) AS stored, (SELECT json_agg(od) FROM od) AS dropped, (SELECT version FROM ue) AS version,
-              (SELECT count(*) FROM us) AS stages, (SELECT count(*) FROM ut) AS tasks`,
+                FROM json_populate_recordset(NULL::executions, $1::json) r WHERE x.id = r.id
+                RETURNING x.id, x.version)
+       SELECT (SELECT json_agg(ob) FROM ob) AS stored, (SELECT json_agg(od) FROM od) AS dropped, (SELECT json_agg(ue) FROM ue) AS versions,
+              (SELECT count(*) FROM us) AS stages, (SELECT count(*) FROM ut) AS tasks, (SELECT count(*) FROM tk) AS taken`,
       [
-        JSON.stringify(executionRow(e)),
-        JSON.stringify(changes.stages),
-        JSON.stringify(changes.tasks),
-        changes.goneStages,
-        changes.goneTasks,
-        outbox.rows,
-        outbox.dropPending,
-        e.id,
+        JSON.stringify(items.map((i) => executionRow(i.execution))),
+        JSON.stringify(stages),
+        JSON.stringify(tasks),
+        goneStages,
+        goneTasks,
+        JSON.stringify(outboxRows),
+        items.filter((i) => i.dropPending).map((i) => i.execution.id),
+        taken,
       ],
     );
     const r = result[0] ?? {};
-    this.versions.set(e, Number(r['version'] ?? 0));
+    const versions = new Map(((r['versions'] as Row[] | null) ?? []).map((v) => [String(v['id']), Number(v['version'])]));
+    for (const item of items) this.versions.set(item.execution, versions.get(item.execution.id) ?? 0);
     return {
       stored: (r['stored'] as Row[] | null) ?? [],
       dropped: ((r['dropped'] as Row[] | null) ?? []).map((d) => ({ id: String(d['id']), queue: String(d['queue']) })),
     };
+  }
+
+  /** Takes the row locks of several executions, in id order (two callers never deadlock); returns the ids that exist. */
+  async lockMany(m: EntityManager, ids: string[]): Promise<Set<string>> {
+    const rows = await preparedQuery(m, `SELECT id FROM executions WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [ids]);
+    return new Set(rows.map((r) => String(r['id'])));
+  }
+
+  /**
+   * Loads several executions in one statement, with which of the given outbox messages are still
+   * pending for each (and whether they were woken). Run after lockMany, in a later statement, so
+   * what it reads postdates the locks.
+   */
+  async loadMany(m: EntityManager, ids: string[], outboxIds: string[]): Promise<Array<{ execution: Execution; pending: Map<string, { woken: boolean }> }>> {
+    const rows = await preparedQuery(
+      m,
+      `SELECT e.*, COALESCE((
+         SELECT json_agg(x ORDER BY x.seq) FROM (
+           SELECT s.*, COALESCE((SELECT json_agg(t ORDER BY t.seq) FROM tasks t WHERE t.stage_id = s.id), '[]'::json) AS task_rows
+             FROM stages s WHERE s.execution_id = e.id) x), '[]'::json) AS stage_rows,
+         (SELECT json_agg(json_build_object('id', o.id, 'woken', o.woken)) FROM outbox o WHERE o.id = ANY($2::text[]) AND o.execution_id = e.id) AS pending
+         FROM executions e WHERE e.id = ANY($1::text[])`,
+      [ids, outboxIds],
+    );
+    return rows.map((row) => {
+      const execution = toExecution(row, (row['stage_rows'] as Row[]) ?? []);
+      this.versions.set(execution, Number(row['version'] ?? 0));
+      const pending = new Map(((row['pending'] as Row[] | null) ?? []).map((o) => [String(o['id']), { woken: o['woken'] === true }]));
+      return { execution, pending };
+    });
   }
 
   /** Whether nothing of the execution changed since the snapshot. */
@@ -248,6 +306,16 @@ export class ExecutionRepository {
       [pipelineConfigId, excludeId ?? ''],
     );
     return Number(rows[0]?.['n'] ?? 0);
+  }
+
+  /** Which of these pipelines have a BUFFERED run. */
+  async bufferedPipelines(m: EntityManager, pipelineConfigIds: string[]): Promise<Set<string>> {
+    const rows = await preparedQuery(
+      m,
+      `SELECT DISTINCT pipeline_config_id AS id FROM executions WHERE pipeline_config_id = ANY($1::text[]) AND status = 'BUFFERED'`,
+      [pipelineConfigIds],
+    );
+    return new Set(rows.map((r) => String(r['id'])));
   }
 
   async listBuffered(m: EntityManager, pipelineConfigId: string): Promise<Array<{ id: string; buildTime: number; keepWaitingPipelines: boolean; limitConcurrent: boolean; maxConcurrentExecutions: number }>> {

@@ -24,6 +24,7 @@ import {
   preparedQuery,
   toStoredMessage,
   type OutboxMessage,
+  type ExecutionSnapshot,
   type StoredOutboxMessage,
 } from '@gennaker/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -69,6 +70,55 @@ type LooseMessage = { message: EngineMessage; delayMs?: number; queue?: string }
 
 /** Postgres advisory-lock key of a pipeline config (serialises its concurrency decisions). */
 const CONFIG_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtext('pipeline:' || $1))`;
+/** The same for several pipeline configs, taken in the order given (sorted by the caller). */
+const CONFIG_LOCKS_SQL = `SELECT pg_advisory_xact_lock(hashtext('pipeline:' || c)) FROM unnest($1::text[]) WITH ORDINALITY AS u(c, n) ORDER BY n`;
+/** Group transactions one worker runs at once (each holds a pooled connection). */
+const GROUPS_IN_FLIGHT = 2;
+
+/** A message waiting for a group transaction (see EngineService.grouped). */
+interface Grouped {
+  outboxId: string;
+  message: Extract<EngineMessage, { executionId: string }>;
+  done: (err?: unknown) => void;
+}
+
+/** One execution's transition, computed under its lock and not stored yet. */
+interface Step<T> {
+  value: T;
+  execution: Execution;
+  before: ExecutionSnapshot;
+  events: EngineEvent[];
+  messages: OutboundMessage[];
+  dropPending: boolean;
+}
+
+interface GroupCommit {
+  steps: Array<Step<void>>;
+  stored: StoredOutboxMessage[];
+  dropped: Array<{ id: string; queue: string }>;
+  /** Messages to apply on their own after the group (they need the pipeline's concurrency check). */
+  alone: Grouped[];
+}
+
+/** Applies a delivered message to its execution's transition. */
+function handle(transition: Transition, message: EngineMessage): void {
+  if (message.type === 'CancelExecution') transition.cancel(message.reason);
+  else transition.handle(message);
+}
+
+/** A run of a pipeline that limits concurrency must, to start, count its running siblings under the pipeline's lock. */
+function needsConcurrencyCheck(execution: Execution): boolean {
+  const limited = execution.limitConcurrent || execution.maxConcurrentExecutions > 0;
+  return (execution.status === 'NOT_STARTED' || execution.status === 'BUFFERED') && execution.pipelineConfigId !== null && limited;
+}
+
+function waitingStartsOf(messages: OutboundMessage[]): string[] {
+  return messages.flatMap((o) => (o.message.type === 'StartWaitingExecutions' ? [o.message.pipelineConfigId] : []));
+}
+
+function withoutIdle(messages: OutboundMessage[], idle: Set<string>): OutboundMessage[] {
+  return idle.size === 0 ? messages : messages.filter((o) => o.message.type !== 'StartWaitingExecutions' || !idle.has(o.message.pipelineConfigId));
+}
 
 /**
  * Applies engine messages durably: lock the execution row, load it, run the pure transition,
@@ -121,10 +171,12 @@ export class EngineService {
       await this.startWaiting(outboxId, message.pipelineConfigId);
       return;
     }
-    await this.apply(message.executionId, { outboxId }, ({ transition }) => {
-      if (message.type === 'CancelExecution') transition.cancel(message.reason);
-      else transition.handle(message);
-    });
+    if (this.settings.groupCommit > 1) return this.grouped(outboxId, message);
+    await this.applyMessage(outboxId, message);
+  }
+
+  private async applyMessage(outboxId: string, message: Extract<EngineMessage, { executionId: string }>): Promise<void> {
+    await this.apply(message.executionId, { outboxId }, ({ transition }) => handle(transition, message));
   }
 
   /**
@@ -160,54 +212,161 @@ export class EngineService {
           ? options.preloaded
           : await this.executions.load(executionId, { manager: m });
       if (!execution) return null;
-      const before = this.executions.snapshot(execution);
-      const wasComplete = isComplete(execution.status);
-
-      let runningSiblings: number | undefined;
-      // Only a run that limits concurrency may wait for its siblings (see shouldBuffer).
-      const limited = execution.limitConcurrent || execution.maxConcurrentExecutions > 0;
-      if ((execution.status === 'NOT_STARTED' || execution.status === 'BUFFERED') && execution.pipelineConfigId && limited) {
-        await preparedQuery(m, CONFIG_LOCK_SQL, [execution.pipelineConfigId]);
-        runningSiblings = await this.executions.countRunning(m, execution.pipelineConfigId, execution.id);
+      const step = await this.step(m, execution, { woken, actor: options.actor }, fn);
+      const idle = await this.idleWaitingStarts(m, waitingStartsOf(step.messages));
+      const rows = withoutIdle(step.messages, idle).map((o) => this.toOutbox(o, execution.id));
+      if (rows.length === 0 && !step.dropPending && this.executions.unchanged(step.before, execution)) {
+        return { value: step.value, execution, stored: [] as StoredOutboxMessage[], events: step.events, dropped: [] as Array<{ id: string; queue: string }> };
       }
-      const transition = new Transition(execution, {
-        now: Date.now(),
-        newId: randomUUID,
-        registry: this.registry,
-        expressions: this.expressions,
-        runningSiblings,
-        actor: options.actor,
-        pipelineIds: execution.type === 'PIPELINE' ? await this.pipelineIds(execution) : undefined,
-      });
-      const value = await fn({ transition, execution, manager: m, woken });
-      await this.runInlineTasks(transition, execution);
-      const messages = await this.withoutIdleWaitingStarts(m, this.shape(execution, transition.messages, woken));
-      // Nothing of a finished execution may run any more: its pending polls are dropped.
-      const dropPending = !wasComplete && isComplete(execution.status);
-      const rows = messages.map((o) => this.toOutbox(o, execution.id));
-      if (rows.length === 0 && !dropPending && this.executions.unchanged(before, execution)) {
-        return { value, execution, stored: [] as StoredOutboxMessage[], events: transition.events, dropped: [] as Array<{ id: string; queue: string }> };
-      }
-      const result = await this.executions.commit(m, before, execution, { rows: outboxRowsJson(rows, true), dropPending });
-      return { value, execution, stored: result.stored.map(toStoredMessage), events: transition.events, dropped: result.dropped };
+      const result = await this.executions.commit(m, step.before, execution, { rows: outboxRowsJson(rows, true), dropPending: step.dropPending });
+      return { value: step.value, execution, stored: result.stored.map(toStoredMessage), events: step.events, dropped: result.dropped };
     });
     if (!committed) return null;
-    // A worker handles the finished message of an execution it finished itself (see finishHere).
-    const here = this.settings.worker && isComplete(committed.execution.status) ? finishedHere(committed.stored, committed.execution, Date.now()) : [];
-    await this.afterCommit(here.length === 0 ? committed.stored : committed.stored.filter((m) => !here.includes(m)), committed.events);
-    notifyCommitted(committed.execution, committed.events);
-    for (const m of here) {
-      await finishHere(m, committed.execution, {
-        listeners: this.finishListeners,
-        take: (id) => this.outbox.take(this.ds.manager, id),
-        requeue: (message) => this.dispatcher.dispatch([message]),
+    await this.afterCommit(committed.stored, committed.events, [committed]);
+    return { value: committed.value, execution: committed.execution };
+  }
+
+  /**
+   * The transition of one locked execution: the concurrency check of a pipeline that limits it,
+   * `fn`, the inline tasks it started, and its outgoing messages, shaped; nothing stored yet.
+   */
+  private async step<T>(
+    m: EntityManager,
+    execution: Execution,
+    options: { woken: boolean; actor?: string },
+    fn: (ctx: ApplyContext) => T | Promise<T>,
+  ): Promise<Step<T>> {
+    const before = this.executions.snapshot(execution);
+    const wasComplete = isComplete(execution.status);
+    let runningSiblings: number | undefined;
+    if (needsConcurrencyCheck(execution)) {
+      await preparedQuery(m, CONFIG_LOCK_SQL, [execution.pipelineConfigId]);
+      runningSiblings = await this.executions.countRunning(m, execution.pipelineConfigId as string, execution.id);
+    }
+    const transition = new Transition(execution, {
+      now: Date.now(),
+      newId: randomUUID,
+      registry: this.registry,
+      expressions: this.expressions,
+      runningSiblings,
+      actor: options.actor,
+      pipelineIds: execution.type === 'PIPELINE' ? await this.pipelineIds(execution) : undefined,
+    });
+    const value = await fn({ transition, execution, manager: m, woken: options.woken });
+    await this.runInlineTasks(transition, execution);
+    return {
+      value,
+      execution,
+      before,
+      events: transition.events,
+      messages: this.shape(execution, transition.messages, options.woken),
+      // Nothing of a finished execution may run any more: its pending polls are dropped.
+      dropPending: !wasComplete && isComplete(execution.status),
+    };
+  }
+
+  /**
+   * Applies engine messages of different executions together when several are waiting: one
+   * transaction locks, loads and stores them all (group commit), so the fixed cost of a step (its
+   * round trips, its commit) is shared. A message that needs more (the concurrency check of a
+   * limited pipeline's start) is applied alone after the group; when the group fails, each of its
+   * messages is applied alone, so one message's failure stays its own.
+   */
+  private grouped(outboxId: string, message: Extract<EngineMessage, { executionId: string }>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ outboxId, message, done: (err) => (err === undefined ? resolve() : reject(err)) });
+      this.startGroups();
+    });
+  }
+
+  private readonly waiting: Grouped[] = [];
+  /** Executions of the groups in flight: a message of one waits for the next group. */
+  private readonly grouping = new Set<string>();
+  private groupsInFlight = 0;
+
+  private startGroups(): void {
+    while (this.groupsInFlight < GROUPS_IN_FLIGHT && this.waiting.length > 0) {
+      const group: Grouped[] = [];
+      const later: Grouped[] = [];
+      for (const w of this.waiting) {
+        const id = w.message.executionId;
+        if (group.length < this.settings.groupCommit && !this.grouping.has(id)) {
+          group.push(w);
+          this.grouping.add(id);
+        } else {
+          later.push(w);
+        }
+      }
+      if (group.length === 0) return;
+      this.waiting.splice(0, this.waiting.length, ...later);
+      this.groupsInFlight++;
+      void this.applyGroup(group).finally(() => {
+        for (const g of group) this.grouping.delete(g.message.executionId);
+        this.groupsInFlight--;
+        this.startGroups();
       });
     }
-    if (committed.dropped.length > 0) void this.dispatcher.remove(committed.dropped);
-    if (committed.events.some((e) => e.kind === 'execution' && e.status === 'CANCELED')) {
-      void this.events.publishCancel(committed.execution.id);
+  }
+
+  private async applyGroup(group: Grouped[]): Promise<void> {
+    const alone = async (items: Grouped[]): Promise<void> => {
+      await Promise.all(
+        items.map(async (g) => {
+          try {
+            await this.applyMessage(g.outboxId, g.message);
+            g.done();
+          } catch (err) {
+            g.done(err);
+          }
+        }),
+      );
+    };
+    if (group.length === 1) return alone(group);
+    let committed: GroupCommit;
+    try {
+      committed = await this.ds.transaction((m) => this.storeGroup(m, group));
+    } catch (err) {
+      this.log.warn(`a group of ${group.length} messages failed (${err instanceof Error ? err.message : String(err)}); applying each alone`);
+      return alone(group);
     }
-    return { value: committed.value, execution: committed.execution };
+    try {
+      await this.afterCommit(committed.stored, committed.steps.flatMap((s) => s.events), committed.steps, committed.dropped);
+    } catch (err) {
+      for (const g of group) if (!committed.alone.includes(g)) g.done(err);
+      return alone(committed.alone);
+    }
+    for (const g of group) if (!committed.alone.includes(g)) g.done();
+    await alone(committed.alone);
+  }
+
+  /** One transaction of a group: lock all, load all (after the locks), step each, store all. */
+  private async storeGroup(m: EntityManager, group: Grouped[]): Promise<GroupCommit> {
+    const existing = await this.executions.lockMany(m, group.map((g) => g.message.executionId));
+    const loaded = new Map(
+      (await this.executions.loadMany(m, [...existing], group.map((g) => g.outboxId))).map((l) => [l.execution.id, l] as const),
+    );
+    const taken: string[] = [];
+    const alone: Grouped[] = [];
+    const steps: Array<Step<void>> = [];
+    for (const g of group) {
+      const l = loaded.get(g.message.executionId);
+      // A message for an execution that is gone (deleted by retention): dropped for good.
+      if (!l) taken.push(g.outboxId);
+      else if (!l.pending.has(g.outboxId)) continue; // handled already
+      else if (needsConcurrencyCheck(l.execution)) alone.push(g);
+      else {
+        taken.push(g.outboxId);
+        steps.push(await this.step(m, l.execution, { woken: l.pending.get(g.outboxId)?.woken === true }, ({ transition }) => handle(transition, g.message)));
+      }
+    }
+    const idle = await this.idleWaitingStarts(m, steps.flatMap((s) => waitingStartsOf(s.messages)));
+    const changed = steps.flatMap((s) => {
+      const rows = withoutIdle(s.messages, idle).map((o) => this.toOutbox(o, s.execution.id));
+      if (rows.length === 0 && !s.dropPending && this.executions.unchanged(s.before, s.execution)) return [];
+      return [{ before: s.before, execution: s.execution, outboxRows: outboxRowsJson(rows, true), dropPending: s.dropPending }];
+    });
+    const result = await this.executions.commitMany(m, changed, taken);
+    return { steps, stored: result.stored.map(toStoredMessage), dropped: result.dropped, alone };
   }
 
   /**
@@ -283,9 +442,39 @@ export class EngineService {
     await this.afterCommit(stored, []);
   }
 
-  async afterCommit(stored: StoredOutboxMessage[], events: EngineEvent[]): Promise<void> {
-    await this.dispatcher.dispatch(stored);
+  /**
+   * After a commit: queue the stored messages, publish the events and, for the executions stepped
+   * (`steps`), tell the hooks, handle their "finished" messages here (see finishHere), remove the
+   * jobs of dropped messages and announce cancellations.
+   */
+  async afterCommit(
+    stored: StoredOutboxMessage[],
+    events: EngineEvent[],
+    steps: Array<{ execution: Execution; events: EngineEvent[]; dropped?: Array<{ id: string; queue: string }> }> = [],
+    dropped: Array<{ id: string; queue: string }> = [],
+  ): Promise<void> {
+    const now = Date.now();
+    const here = new Map(steps.map((s) => [s.execution, this.settings.worker && isComplete(s.execution.status) ? finishedHere(stored, s.execution, now) : []] as const));
+    const handledHere = new Set([...here.values()].flat());
+    await this.dispatcher.dispatch(handledHere.size === 0 ? stored : stored.filter((m) => !handledHere.has(m)));
     await this.events.publish(events);
+    for (const s of steps) notifyCommitted(s.execution, s.events);
+    await Promise.all(
+      [...here].flatMap(([execution, messages]) =>
+        messages.map((message) =>
+          finishHere(message, execution, {
+            listeners: this.finishListeners,
+            take: (id) => this.outbox.take(this.ds.manager, id),
+            requeue: (msg) => this.dispatcher.dispatch([msg]),
+          }),
+        ),
+      ),
+    );
+    const drop = [...dropped, ...steps.flatMap((s) => s.dropped ?? [])];
+    if (drop.length > 0) void this.dispatcher.remove(drop);
+    for (const s of steps) {
+      if (s.events.some((e) => e.kind === 'execution' && e.status === 'CANCELED')) void this.events.publishCancel(s.execution.id);
+    }
   }
 
   /**
@@ -319,19 +508,17 @@ export class EngineService {
   }
 
   /**
-   * Drops "start waiting executions" when none waits: most runs finish with nothing BUFFERED, and
-   * the message would cost a job and a transaction each. The pipeline's lock makes the check exact
-   * against a start deciding to buffer at the same moment.
+   * Of the pipelines whose "start waiting executions" messages are about to be stored, those with
+   * no BUFFERED run: their message is dropped (most runs finish with nothing waiting, and it would
+   * cost a job and a transaction each). Holding the pipelines' locks (taken in id order, so two
+   * groups never deadlock) makes the check exact against a start deciding to buffer meanwhile.
    */
-  private async withoutIdleWaitingStarts(m: EntityManager, messages: OutboundMessage[]): Promise<OutboundMessage[]> {
-    const configs = [...new Set(messages.flatMap((o) => (o.message.type === 'StartWaitingExecutions' ? [o.message.pipelineConfigId] : [])))];
-    if (configs.length === 0) return messages;
-    const idle = new Set<string>();
-    for (const id of configs) {
-      await preparedQuery(m, CONFIG_LOCK_SQL, [id]);
-      if ((await this.executions.listBuffered(m, id)).length === 0) idle.add(id);
-    }
-    return messages.filter((o) => o.message.type !== 'StartWaitingExecutions' || !idle.has(o.message.pipelineConfigId));
+  private async idleWaitingStarts(m: EntityManager, configIds: string[]): Promise<Set<string>> {
+    const ids = [...new Set(configIds)].sort();
+    if (ids.length === 0) return new Set();
+    await preparedQuery(m, CONFIG_LOCKS_SQL, [ids]);
+    const buffered = await this.executions.bufferedPipelines(m, ids);
+    return new Set(ids.filter((id) => !buffered.has(id)));
   }
 
   /**

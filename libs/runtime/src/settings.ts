@@ -29,6 +29,11 @@ export interface RuntimeSettings {
   /** Longest single task invocation before it is aborted and retried. */
   taskInvocationTimeoutMs: number;
   dbPoolSize: number;
+  /**
+   * Most engine messages one group transaction applies together when several wait (group commit);
+   * 1 applies each in a transaction of its own.
+   */
+  groupCommit: number;
   /** Run pure, quick tasks (wait 0, variables, judgments) in the step that starts them; off = always queue. */
   inlineTasks: boolean;
   /**
@@ -58,5 +63,6 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv = process.env): Runti
     taskInvocationTimeoutMs: int('GENNAKER_TASK_INVOCATION_TIMEOUT_MS', 120_000),
     dbPoolSize: int('GENNAKER_DB_POOL_SIZE', 20),
     inlineTasks: process.env['GENNAKER_INLINE_TASKS'] !== 'false',
+    groupCommit: Math.max(1, int('GENNAKER_ENGINE_GROUP_COMMIT', 32)),
   };
 }
