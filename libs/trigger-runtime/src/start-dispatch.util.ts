@@ -1,4 +1,4 @@
-import type { OutboxMessage } from '@gennaker/persistence';
+import { preparedQuery, type OutboxMessage } from '@gennaker/persistence';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -8,7 +8,8 @@ import type { EntityManager } from 'typeorm';
  */
 export async function startMessagesOf(m: EntityManager, executionIds: string[]): Promise<OutboxMessage[]> {
   if (executionIds.length === 0) return [];
-  const rows: Array<Record<string, unknown>> = await m.query(
+  const rows = await preparedQuery(
+    m,
     `SELECT id, execution_id, type, queue, payload, deliver_at FROM outbox WHERE execution_id = ANY($1) AND type = 'StartExecution'`,
     [executionIds],
   );

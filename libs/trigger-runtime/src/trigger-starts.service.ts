@@ -1,6 +1,6 @@
 import { GennakerError } from '@gennaker/common';
 import type { Execution } from '@gennaker/engine';
-import { PipelineConfigEntity } from '@gennaker/persistence';
+import { PipelineConfigEntity, preparedQuery } from '@gennaker/persistence';
 import { DATA_SOURCE, ExecutionService, OutboxDispatcher } from '@gennaker/runtime';
 import { TriggerDeliveryRepository } from '@gennaker/trigger-store';
 import { bindArtifacts, matchPipelineTrigger, type Artifact } from '@gennaker/triggers';
@@ -41,7 +41,7 @@ export class TriggerStarts {
       if (binding.missing.length > 0) return { outcome: { skipped: `expected artifact ${binding.missing.join(', ')} matched nothing and has no default` }, ids: [] };
       try {
         const e = await this.executions.startConfig(row, { user: String(trigger['user'] ?? trigger['type']), artifacts: binding.artifacts, trigger: { ...trigger, resolvedExpectedArtifacts: binding.resolvedExpectedArtifacts } }, m);
-        await m.query(`UPDATE trigger_starts SET execution_id = $2 WHERE key = $1`, [key, e.id]);
+        await preparedQuery(m, `UPDATE trigger_starts SET execution_id = $2 WHERE key = $1`, [key, e.id]);
         return { outcome: { started: e.id }, ids: [e.id] };
       } catch (err) {
         if (!(err instanceof GennakerError) || err.retryable) throw err;

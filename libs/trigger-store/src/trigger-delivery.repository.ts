@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { preparedQuery } from '@gennaker/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { TriggerDeliveryEntity, type DeliverySync } from './entities/trigger-delivery.entity';
 
@@ -21,7 +22,8 @@ export class TriggerDeliveryRepository {
   async insertAccepted(m: EntityManager, d: NewDelivery): Promise<TriggerDeliveryEntity | null> {
     const row = this.toRow(d);
     const r = rowsOf(
-      await m.query(
+      await preparedQuery(
+        m,
         `INSERT INTO trigger_deliveries (id, provider, delivery_id, accepted, signature, event, repository, branch, hash, applications, started, skipped, sync, message, received_at)
          VALUES ($1, $2, $3, true, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT (provider, delivery_id) WHERE accepted DO NOTHING RETURNING id`,
@@ -40,7 +42,7 @@ export class TriggerDeliveryRepository {
 
   /** What an accepted delivery started and skipped, in the transaction that recorded it. */
   async setResults(m: EntityManager, id: string, r: Pick<TriggerDeliveryEntity, 'applications' | 'started' | 'skipped'>): Promise<void> {
-    await m.query(`UPDATE trigger_deliveries SET applications = $2, started = $3, skipped = $4 WHERE id = $1`, [id, r.applications, JSON.stringify(r.started), JSON.stringify(r.skipped)]);
+    await preparedQuery(m, `UPDATE trigger_deliveries SET applications = $2, started = $3, skipped = $4 WHERE id = $1`, [id, r.applications, JSON.stringify(r.started), JSON.stringify(r.skipped)]);
   }
 
   async setSync(id: string, sync: DeliverySync): Promise<void> {
@@ -79,7 +81,7 @@ export class TriggerDeliveryRepository {
 
   /** Claims a once-only start key in the caller's transaction; false when it was claimed before. */
   async claimStart(m: EntityManager, key: string, executionId: string | null): Promise<boolean> {
-    const r = rowsOf(await m.query(`INSERT INTO trigger_starts (key, execution_id, created_at) VALUES ($1, $2, now()) ON CONFLICT (key) DO NOTHING RETURNING key`, [key, executionId]));
+    const r = await preparedQuery(m, `INSERT INTO trigger_starts (key, execution_id, created_at) VALUES ($1, $2, now()) ON CONFLICT (key) DO NOTHING RETURNING key`, [key, executionId]);
     return r.length > 0;
   }
 
