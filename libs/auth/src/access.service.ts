@@ -38,9 +38,13 @@ export class AccessService {
     return rows.length === 0 ? undefined : (rows[0]?.permissions ?? null);
   }
 
-  /** A pipeline, whole: the route that starts it runs the very row its guard checked. */
-  async pipeline(id: string): Promise<PipelineConfigEntity | null> {
-    return this.pipelines.byId(id);
+  /**
+   * A pipeline, whole (the route that starts it runs the very row its guard checked), with its
+   * application's permissions read by the same statement (undefined: no such application).
+   */
+  async pipeline(id: string): Promise<{ pipeline: PipelineConfigEntity; permissions: PermissionMap | undefined } | null> {
+    const found = await this.pipelines.byIdWithPermissions(id);
+    return found ? { pipeline: found.pipeline, permissions: found.permissions as PermissionMap | undefined } : null;
   }
 
   async applicationOfExecution(id: string): Promise<string | null> {
@@ -48,15 +52,16 @@ export class AccessService {
     return rows[0]?.application ?? null;
   }
 
-  async mayOnApplication(principal: Principal, application: string, permission: ApplicationPermission, manager?: EntityManager): Promise<boolean> {
+  /** `known`: the application's permissions as the caller just read them (see pipeline). */
+  async mayOnApplication(principal: Principal, application: string, permission: ApplicationPermission, manager?: EntityManager, known?: { permissions: PermissionMap | undefined }): Promise<boolean> {
     if (principal.admin) return true;
-    const p = await this.applicationPermissions(application, manager);
+    const p = known ? known.permissions : await this.applicationPermissions(application, manager);
     return p === undefined || hasApplicationPermission(principal, p, permission);
   }
 
   /** Throws 401/403 unless `principal` has `permission` on `application` (an unknown application passes: its route answers 404). */
-  async requireApplication(principal: Principal, application: string, permission: ApplicationPermission, manager?: EntityManager): Promise<void> {
-    if (!(await this.mayOnApplication(principal, application, permission, manager))) {
+  async requireApplication(principal: Principal, application: string, permission: ApplicationPermission, manager?: EntityManager, known?: { permissions: PermissionMap | undefined }): Promise<void> {
+    if (!(await this.mayOnApplication(principal, application, permission, manager, known))) {
       throw denied(principal, `${principal.name} may not ${verb(permission)} application "${application}" (needs ${permission})`);
     }
   }

@@ -2,3 +2,4 @@ export * from './errors';
 export * from './json-pointer';
 export * from './json';
 export * from './duration';
+export * from './coalescer';

@@ -153,6 +153,27 @@ describe('ExecutionRepository', () => {
     expect(left.map((r) => r.id)).toEqual([next.id]);
   });
 
+  it('stores several new executions, their messages and their other rows in one statement, all or none', async () => {
+    await ds.query(`CREATE TABLE IF NOT EXISTS insert_many_notes (execution_id text PRIMARY KEY, note text NOT NULL)`);
+    const make = () => createExecution({ id: newId(), type: 'PIPELINE', config: { application: 'app', name: 'many', stages: [{ refId: '1', type: 'wait' }] }, pipelineConfigId: null, trigger: {}, now: Date.now(), newId });
+    const item = (e: ReturnType<typeof make>, note: string | null) => ({
+      execution: e,
+      outboxRows: outboxRowsJson([{ id: newId(), executionId: e.id, type: 'StartExecution', queue: 'engine', payload: {}, deliverAt: Date.now() }], true),
+      also: [{ table: 'insert_many_notes', columns: ['execution_id', 'note'], rows: [{ execution_id: e.id, note }] }],
+    });
+    const [a, b] = [make(), make()];
+    const stored = await repo.insertMany(ds.manager, [item(a, 'a'), item(b, 'b')]);
+    expect(stored.map((r) => r['execution_id']).sort()).toEqual([a.id, b.id].sort());
+    expect(await repo.load(a.id)).toEqual(a);
+    expect(await repo.load(b.id)).toEqual(b);
+    expect(await ds.query(`SELECT note FROM insert_many_notes WHERE execution_id = ANY($1) ORDER BY note`, [[a.id, b.id]])).toEqual([{ note: 'a' }, { note: 'b' }]);
+    // One bad row (a null note) stores nothing of the others.
+    const [c, d] = [make(), make()];
+    await expect(repo.insertMany(ds.manager, [item(c, 'c'), item(d, null)])).rejects.toThrow();
+    expect(await repo.load(c.id)).toBeNull();
+    expect(await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE execution_id = ANY($1)`, [[c.id, d.id]])).toEqual([{ n: 0 }]);
+  });
+
   it('pages executions newest first with a cursor', async () => {
     for (let i = 0; i < 5; i++) {
       const e = createExecution({

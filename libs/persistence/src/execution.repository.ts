@@ -274,28 +274,53 @@ export class ExecutionRepository {
    * audit event), in one statement: atomic without a transaction. Returns the stored messages.
    */
   async insert(m: EntityManager, e: Execution, outboxRows = '[]', also: RowsToInsert[] = []): Promise<Row[]> {
+    return this.insertMany(m, [{ execution: e, outboxRows, also }]);
+  }
+
+  /** insert for several new executions in one statement (all or none); returns all stored messages. */
+  async insertMany(m: EntityManager, items: Array<{ execution: Execution; outboxRows?: string; also?: RowsToInsert[] }>): Promise<Row[]> {
     const stages: Row[] = [];
     const tasks: Row[] = [];
-    for (const s of e.stages) {
-      stages.push(stageRow(e.id, s));
-      s.tasks.forEach((t, i) => tasks.push(taskRow(e.id, s.id, t, i)));
+    const outbox: Row[] = [];
+    // Rows for other tables, merged per table and columns so the statement's text stays fixed.
+    const also = new Map<string, RowsToInsert>();
+    const updatedAt = new Date().toISOString();
+    for (const { execution: e, outboxRows, also: more } of items) {
+      for (const s of e.stages) {
+        stages.push(stageRow(e.id, s));
+        s.tasks.forEach((t, i) => tasks.push(taskRow(e.id, s.id, t, i)));
+      }
+      outbox.push(...(JSON.parse(outboxRows ?? '[]') as Row[]));
+      for (const a of more ?? []) {
+        const key = `${a.table}(${a.columns.join(',')})`;
+        const merged = also.get(key);
+        if (merged) merged.rows.push(...a.rows);
+        else also.set(key, { ...a, rows: [...a.rows] });
+      }
     }
-    const result: Row[] = await preparedQuery(m, 
+    const extra = [...also.values()];
+    const result = await preparedQuery(
+      m,
       `WITH
-         ie AS (INSERT INTO executions SELECT * FROM json_populate_record(NULL::executions, $1::json) RETURNING version),
+         ie AS (INSERT INTO executions SELECT * FROM json_populate_recordset(NULL::executions, $1::json) RETURNING version),
          st AS (INSERT INTO stages SELECT * FROM json_populate_recordset(NULL::stages, $2::json) RETURNING 1),
          tk AS (INSERT INTO tasks SELECT * FROM json_populate_recordset(NULL::tasks, $3::json) RETURNING 1),
          ob AS (INSERT INTO outbox SELECT * FROM json_populate_recordset(NULL::outbox, $4::json)
                 ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO UPDATE
                   SET deliver_at = LEAST(outbox.deliver_at, EXCLUDED.deliver_at), woken = true
-                RETURNING id, execution_id, type, queue, payload, deliver_at, dedupe_key, (xmax = 0) AS inserted)${also.map((a, i) => `,
+                RETURNING id, execution_id, type, queue, payload, deliver_at, dedupe_key, (xmax = 0) AS inserted)${extra.map((a, i) => `,
          x${i} AS (${insertRowsSql(a, 5 + i)})`).join('')}
-       SELECT (SELECT json_agg(ob) FROM ob) AS stored, (SELECT version FROM ie) AS version, (SELECT count(*) FROM st) AS stages, (SELECT count(*) FROM tk) AS tasks`,
-      [JSON.stringify({ ...executionRow(e), version: 1, updated_at: new Date().toISOString() }), JSON.stringify(stages), JSON.stringify(tasks), outboxRows, ...also.map((a) => JSON.stringify(a.rows))],
+       SELECT (SELECT json_agg(ob) FROM ob) AS stored, (SELECT count(*) FROM ie) AS executions, (SELECT count(*) FROM st) AS stages, (SELECT count(*) FROM tk) AS tasks`,
+      [
+        JSON.stringify(items.map(({ execution: e }) => ({ ...executionRow(e), version: 1, updated_at: updatedAt }))),
+        JSON.stringify(stages),
+        JSON.stringify(tasks),
+        JSON.stringify(outbox),
+        ...extra.map((a) => JSON.stringify(a.rows)),
+      ],
     );
-    const r = result[0] ?? {};
-    this.versions.set(e, Number(r['version'] ?? 1));
-    return (r['stored'] as Row[] | null) ?? [];
+    for (const { execution } of items) this.versions.set(execution, 1);
+    return (result[0]?.['stored'] as Row[] | null) ?? [];
   }
 
   /** Executions of a pipeline that occupy a concurrency slot. */

@@ -84,6 +84,11 @@ export class OutboxRepository {
     return r ? { woken: r['woken'] === true } : null;
   }
 
+  /** Deletes handled messages in a statement of their own (e.g. "finished" messages a worker handled itself). */
+  async takeMany(ids: string[]): Promise<void> {
+    await preparedQuery(this.ds.manager, `DELETE FROM outbox WHERE id = ANY($1::text[])`, [ids]);
+  }
+
   async exists(id: string): Promise<boolean> {
     const rows = await preparedQuery(this.ds.manager, `SELECT 1 FROM outbox WHERE id = $1`, [id]);
     return rows.length > 0;

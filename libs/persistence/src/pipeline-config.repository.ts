@@ -12,25 +12,24 @@ export class PipelineConfigRepository {
 
   /** Read on every start (a prepared statement: see preparedQuery). */
   async byId(id: string, m: EntityManager = this.ds.manager): Promise<PipelineConfigEntity | null> {
+    const rows = await preparedQuery(m, `SELECT ${PIPELINE_COLUMNS} FROM pipeline_configs p WHERE p.id = $1`, [id]);
+    return rows[0] ? toPipelineConfig(rows[0]) : null;
+  }
+
+  /**
+   * A pipeline with its application's permissions, in one statement (a start's guard needs both).
+   * `permissions` is undefined when the application does not exist.
+   */
+  async byIdWithPermissions(id: string): Promise<{ pipeline: PipelineConfigEntity; permissions: unknown } | null> {
     const rows = await preparedQuery(
-      m,
-      `SELECT id, application, name, version, config, disabled, managed_by, created_at, updated_at, updated_by FROM pipeline_configs WHERE id = $1`,
+      this.ds.manager,
+      `SELECT ${PIPELINE_COLUMNS}, a.name IS NOT NULL AS app_exists, a.permissions AS app_permissions
+         FROM pipeline_configs p LEFT JOIN applications a ON a.name = p.application WHERE p.id = $1`,
       [id],
     );
     const r = rows[0];
     if (!r) return null;
-    return Object.assign(new PipelineConfigEntity(), {
-      id: r['id'] as string,
-      application: r['application'] as string,
-      name: r['name'] as string,
-      version: Number(r['version']),
-      config: r['config'] as Record<string, unknown>,
-      disabled: r['disabled'] === true,
-      managedBy: (r['managed_by'] as PipelineConfigEntity['managedBy']) ?? null,
-      createdAt: r['created_at'] as Date,
-      updatedAt: r['updated_at'] as Date,
-      updatedBy: (r['updated_by'] as string | null) ?? null,
-    });
+    return { pipeline: toPipelineConfig(r), permissions: r['app_exists'] === true ? (r['app_permissions'] ?? null) : undefined };
   }
 
   byName(application: string, name: string, m: EntityManager = this.ds.manager): Promise<PipelineConfigEntity | null> {
@@ -100,4 +99,21 @@ export class PipelineConfigRepository {
     );
     return Number(rows[0]?.v ?? 0);
   }
+}
+
+const PIPELINE_COLUMNS = 'p.id, p.application, p.name, p.version, p.config, p.disabled, p.managed_by, p.created_at, p.updated_at, p.updated_by';
+
+function toPipelineConfig(r: Record<string, unknown>): PipelineConfigEntity {
+  return Object.assign(new PipelineConfigEntity(), {
+    id: r['id'] as string,
+    application: r['application'] as string,
+    name: r['name'] as string,
+    version: Number(r['version']),
+    config: r['config'] as Record<string, unknown>,
+    disabled: r['disabled'] === true,
+    managedBy: (r['managed_by'] as PipelineConfigEntity['managedBy']) ?? null,
+    createdAt: r['created_at'] as Date,
+    updatedAt: r['updated_at'] as Date,
+    updatedBy: (r['updated_by'] as string | null) ?? null,
+  });
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GennakerError, isRetryable } from '@gennaker/common';
+import { Coalescer, GennakerError, isRetryable } from '@gennaker/common';
 import {
   findStage,
   freeSlots,
@@ -142,6 +142,8 @@ export class EngineService {
   ) {}
 
   private readonly finishListeners: Array<(execution: Execution) => Promise<void>> = [];
+  /** "Finished" messages handled here, deleted together when several finish at once. */
+  private readonly finishedTakes = new Coalescer<string, void>((ids) => this.outbox.takeMany(ids));
 
   /**
    * Registers a listener called (at least once) for every execution that reaches a final status:
@@ -464,7 +466,7 @@ export class EngineService {
         messages.map((message) =>
           finishHere(message, execution, {
             listeners: this.finishListeners,
-            take: (id) => this.outbox.take(this.ds.manager, id),
+            take: (id) => this.finishedTakes.submit(id),
             requeue: (msg) => this.dispatcher.dispatch([msg]),
           }),
         ),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, InputError, isPlainObject, NotFoundError } from '@gennaker/common';
+import { Coalescer, ConflictError, InputError, isPlainObject, NotFoundError } from '@gennaker/common';
 import {
   createExecution,
   DeferredLauncher,
@@ -20,6 +20,8 @@ import {
   type ExecutionListFilter,
   type ExecutionSummary,
   type PipelineConfigEntity,
+  type RowsToInsert,
+  type StoredOutboxMessage,
 } from '@gennaker/persistence';
 import type { PipelineConfig } from '@gennaker/pipeline';
 import { bindArtifacts, type Artifact } from '@gennaker/triggers';
@@ -160,23 +162,38 @@ export class ExecutionService {
 
   private async persistAndStart(execution: Execution, manager?: EntityManager): Promise<void> {
     // One statement: the execution, its start message and its audit event exist together or not at all.
-    const write = async (m: EntityManager, dispatchedByCaller: boolean) => {
-      const start = this.engine.outboxJson([{ message: { type: 'StartExecution', executionId: execution.id } }], { dispatchedByCaller });
-      const rows = await this.executions.insert(m, execution, start, this.authorizer?.startRecords?.(execution) ?? []);
-      return rows.map(toStoredMessage);
-    };
+    const item = (dispatchedByCaller: boolean) => ({
+      execution,
+      outboxRows: this.engine.outboxJson([{ message: { type: 'StartExecution', executionId: execution.id } }], { dispatchedByCaller }),
+      also: this.authorizer?.startRecords?.(execution) ?? [],
+    });
     if (manager) {
       // The caller commits (e.g. a webhook recording its delivery with the executions it started):
       // the row is left undispatched, so the relay queues it after that commit even if the caller
       // does not (callers may queue it themselves sooner).
-      await write(manager, false);
+      await this.executions.insertMany(manager, [item(false)]);
       return;
     }
-    const stored = await write(this.ds.manager, true);
-    await this.engine.afterCommit(stored, [
-      { kind: 'execution', executionId: execution.id, name: execution.name, status: 'NOT_STARTED', time: Date.now() },
-    ]);
+    let stored: StoredOutboxMessage[];
+    try {
+      stored = await this.starts.submit(item(true));
+    } catch {
+      // The group's statement failed, maybe for another start: this one is stored on its own.
+      stored = (await this.executions.insertMany(this.ds.manager, [item(true)])).map(toStoredMessage);
+    }
+    await this.engine.afterCommit(
+      stored.filter((m) => m.executionId === execution.id),
+      [{ kind: 'execution', executionId: execution.id, name: execution.name, status: 'NOT_STARTED', time: Date.now() }],
+    );
   }
+
+  /**
+   * New executions started at the same moment (concurrent requests) are stored by one statement
+   * (one commit) instead of one each; a start arriving while none is being stored goes at once.
+   */
+  private readonly starts = new Coalescer<{ execution: Execution; outboxRows: string; also: RowsToInsert[] }, StoredOutboxMessage[]>(async (items) =>
+    (await this.executions.insertMany(this.ds.manager, items)).map(toStoredMessage),
+  );
 
   async get(id: string): Promise<Execution> {
     const e = await this.executions.load(id);

@@ -1,4 +1,4 @@
-import { isPlainObject } from '@gennaker/common';
+import { Coalescer, isPlainObject } from '@gennaker/common';
 import { PipelineConfigEntity, preparedQuery } from '@gennaker/persistence';
 import type { TriggerConfig } from '@gennaker/pipeline';
 import { DATA_SOURCE } from '@gennaker/runtime';
@@ -50,8 +50,24 @@ export class TriggerIndex {
   /** One round trip: the pipelines' fingerprint and the applications that have a pipelines repository. */
   async current(options: { fresh?: boolean } = {}): Promise<IndexedTrigger[]> {
     // Within the TTL the last read stands (webhooks): saves through this process invalidate it at
-    // once, other processes' changes are seen within GENNAKER_TRIGGER_INDEX_TTL_MS. `fresh` always checks.
-    if (!options.fresh && this.fingerprint !== '' && Date.now() - this.checkedAt < this.settings.indexTtlMs) return this.entries;
+    // once, other processes' changes are seen within GENNAKER_TRIGGER_INDEX_TTL_MS. `fresh` always
+    // checks, with a read that starts after it asked (many finishing runs share one).
+    if (options.fresh) return this.freshChecks.submit(undefined);
+    if (this.fingerprint !== '' && Date.now() - this.checkedAt < this.settings.indexTtlMs) return this.entries;
+    const f = await this.readFingerprint();
+    if (f === this.fingerprint) return this.entries;
+    this.loading ??= this.load(f).finally(() => {
+      this.loading = null;
+    });
+    return this.loading;
+  }
+
+  private readonly freshChecks = new Coalescer<void, IndexedTrigger[]>(async () => {
+    const f = await this.readFingerprint();
+    return f === this.fingerprint ? this.entries : this.load(f);
+  });
+
+  private async readFingerprint(): Promise<string> {
     this.checkedAt = Date.now();
     const rows = (await preparedQuery(
       this.ds.manager,
@@ -59,14 +75,8 @@ export class TriggerIndex {
               (SELECT coalesce(json_agg(json_build_object('name', name, 'repo', pipelines_repo)), '[]'::json) FROM applications WHERE pipelines_repo IS NOT NULL) AS repos`,
       [],
     )) as Array<{ f: string; repos: RepoApplication[] }>;
-    const f = rows[0]?.f ?? '';
     this.repoApplications = rows[0]?.repos ?? [];
-    if (f === this.fingerprint) return this.entries;
-    if (options.fresh) return this.load(f);
-    this.loading ??= this.load(f).finally(() => {
-      this.loading = null;
-    });
-    return this.loading;
+    return rows[0]?.f ?? '';
   }
 
   async ofType(type: 'git' | 'pipeline' | 'cron', options: { fresh?: boolean } = {}): Promise<IndexedTrigger[]> {

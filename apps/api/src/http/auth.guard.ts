@@ -1,4 +1,4 @@
-import { ANONYMOUS, missingJudgmentRoles, mayRunAs, type Principal } from '@gennaker/auth-policy';
+import { ANONYMOUS, missingJudgmentRoles, mayRunAs, type PermissionMap, type Principal } from '@gennaker/auth-policy';
 import { AccessService, AUTH_SETTINGS, denied, forbidden, TokenService, unauthorized, type AuthSettings } from '@gennaker/auth';
 import { GennakerError, InputError, isPlainObject, type ErrorDetail } from '@gennaker/common';
 import { findStage } from '@gennaker/engine';
@@ -109,7 +109,7 @@ export class AuthGuard implements CanActivate {
     if (principal.admin) return;
     if (application !== null) {
       const permission = policy.permission ?? 'READ';
-      await this.access.requireApplication(principal, application, permission);
+      await this.access.requireApplication(principal, application, permission, undefined, located?.permissions);
       authz.verified = [`${application}:${permission}`];
     }
     if (policy.accounts === 'pipeline' && located?.pipelineConfig) this.access.requireAccountsOfStages(principal, located.pipelineConfig['stages']);
@@ -117,15 +117,20 @@ export class AuthGuard implements CanActivate {
     if (policy.check === 'judgment') await this.checkJudgment(req, principal);
   }
 
-  private async locate(req: Request, from: AppLocator): Promise<{ application: string | null; pipelineConfig?: Record<string, unknown>; pipeline?: PipelineConfigEntity }> {
+  private async locate(
+    req: Request,
+    from: AppLocator,
+  ): Promise<{ application: string | null; pipelineConfig?: Record<string, unknown>; pipeline?: PipelineConfigEntity; permissions?: { permissions: PermissionMap | undefined } }> {
     const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
     if ('param' in from) return { application: str(req.params[from.param]) };
     if ('body' in from) return { application: isPlainObject(req.body) ? str(req.body[from.body]) : null };
     if ('query' in from) return { application: str(req.query[from.query]) };
     if ('pipelineParam' in from) {
       const id = str(req.params[from.pipelineParam]);
-      const p = id ? await this.access.pipeline(id) : null;
-      return p ? { application: p.application, pipelineConfig: p.config, pipeline: p } : { application: null };
+      const found = id ? await this.access.pipeline(id) : null;
+      if (!found) return { application: null };
+      const p = found.pipeline;
+      return { application: p.application, pipelineConfig: p.config, pipeline: p, permissions: { permissions: found.permissions } };
     }
     const id = str(req.params[from.executionParam]);
     return { application: id ? await this.access.applicationOfExecution(id) : null };
