@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { boundHeapGrowth } from '@gennaker/platform';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { InputError } from '@gennaker/common';
@@ -47,6 +48,7 @@ export async function bootstrap(port = Number(process.env['GENNAKER_API_PORT'] ?
 }
 
 if (require.main === module) {
+  boundHeapGrowth();
   bootstrap().catch((err: unknown) => {
     console.error(err);
     process.exit(1);

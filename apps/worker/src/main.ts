@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { boundHeapGrowth } from '@gennaker/platform';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
@@ -12,6 +13,7 @@ export async function bootstrap(): Promise<INestApplicationContext> {
 }
 
 if (require.main === module) {
+  boundHeapGrowth();
   bootstrap()
     .then(() => console.log(`gennaker worker ${process.pid} started`))
     .catch((err: unknown) => {

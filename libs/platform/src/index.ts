@@ -1,2 +1,3 @@
 export * from './platform';
 export * from './database-schema';
+export * from './heap';

@@ -1,3 +1,4 @@
+import { Coalescer } from '@gennaker/common';
 import type { EngineMessage, QueueName } from '@gennaker/engine';
 import { OutboxRepository, type OutboxMessage, type StoredOutboxMessage } from '@gennaker/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -33,8 +34,15 @@ export class OutboxDispatcher {
     return Object.values(this.queues);
   }
 
+  /** Queues stored messages; those of steps committing at the same moment go to BullMQ together. */
   async dispatch(messages: Array<StoredOutboxMessage | OutboxMessage>): Promise<void> {
     if (messages.length === 0) return;
+    await this.dispatches.submit(messages);
+  }
+
+  private readonly dispatches = new Coalescer<Array<StoredOutboxMessage | OutboxMessage>, void>((lists) => this.dispatchNow(lists.flat()));
+
+  private async dispatchNow(messages: Array<StoredOutboxMessage | OutboxMessage>): Promise<void> {
     const now = Date.now();
     const failed: string[] = [];
     const byQueue = new Map<string, Array<StoredOutboxMessage | OutboxMessage>>();

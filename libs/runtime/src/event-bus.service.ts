@@ -1,3 +1,4 @@
+import { Coalescer } from '@gennaker/common';
 import type { EngineEvent } from '@gennaker/engine';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
@@ -31,10 +32,15 @@ export class EventBus implements OnModuleDestroy {
 
   async publish(events: EngineEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.pub.publish(this.eventsChannel, JSON.stringify(events)).catch((err: unknown) => {
+    await this.published.submit(events);
+  }
+
+  /** Events of steps committing at the same moment go out as one message. */
+  private readonly published = new Coalescer<EngineEvent[], void>(async (lists) => {
+    await this.pub.publish(this.eventsChannel, JSON.stringify(lists.flat())).catch((err: unknown) => {
       this.log.debug(`events not published: ${String(err)}`);
     });
-  }
+  });
 
   /** For health checks. */
   async ping(): Promise<void> {
