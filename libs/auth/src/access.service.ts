@@ -32,11 +32,22 @@ export class AccessService {
     this.accounts = new Map((accounts ?? []).map((a) => [a.name, (a.permissions ?? null) as PermissionMap]));
   }
 
-  /** The permissions of an application; undefined when it does not exist. */
+  /**
+   * The permissions of an application; undefined when it does not exist. Within a transaction
+   * (`manager`) the first read stands for the rest of it: a webhook batch starting many runs of
+   * one application checks them all against the same read.
+   */
   async applicationPermissions(name: string, manager?: EntityManager): Promise<PermissionMap | undefined> {
+    const inTransaction = manager?.queryRunner !== undefined ? manager : undefined;
+    const cached = inTransaction ? this.readInTransaction.get(inTransaction) : undefined;
+    if (cached?.has(name)) return cached.get(name);
     const rows = (await preparedQuery(manager ?? this.ds.manager, `SELECT permissions FROM applications WHERE name = $1`, [name])) as Array<{ permissions: PermissionMap }>;
-    return rows.length === 0 ? undefined : (rows[0]?.permissions ?? null);
+    const permissions = rows.length === 0 ? undefined : (rows[0]?.permissions ?? null);
+    if (inTransaction) this.readInTransaction.set(inTransaction, (cached ?? new Map()).set(name, permissions));
+    return permissions;
   }
+
+  private readonly readInTransaction = new WeakMap<EntityManager, Map<string, PermissionMap | undefined>>();
 
   /**
    * A pipeline, whole (the route that starts it runs the very row its guard checked), with its

@@ -77,7 +77,20 @@ export class ExecutionService {
     return this.startConfig(row, request);
   }
 
-  async startConfig(row: PipelineConfigEntity, request: StartPipelineRequest, manager?: EntityManager): Promise<Execution> {
+  async startConfig(row: PipelineConfigEntity, request: StartPipelineRequest): Promise<Execution> {
+    return (await this.start(row, request)).execution;
+  }
+
+  /**
+   * startConfig in the caller's transaction (e.g. a webhook recording its delivery with what it
+   * started). Its start message is stored undispatched, so the relay queues it after that commit
+   * even if the caller does not; callers queue the returned `startMessages` themselves sooner.
+   */
+  startConfigIn(m: EntityManager, row: PipelineConfigEntity, request: StartPipelineRequest): Promise<{ execution: Execution; startMessages: StoredOutboxMessage[] }> {
+    return this.start(row, request, m);
+  }
+
+  private async start(row: PipelineConfigEntity, request: StartPipelineRequest, manager?: EntityManager): Promise<{ execution: Execution; startMessages: StoredOutboxMessage[] }> {
     const config = row.config as unknown as PipelineConfig;
     if (row.disabled || config.disabled === true) {
       throw new ConflictError(`pipeline "${row.name}" of ${row.application} is disabled`);
@@ -117,8 +130,7 @@ export class ExecutionService {
       parentExecutionId: request.parentExecutionId,
       parentStageId: request.parentStageId,
     });
-    await this.persistAndStart(execution, manager);
-    return execution;
+    return { execution, startMessages: await this.persistAndStart(execution, manager) };
   }
 
   /** An ad-hoc orchestration (server group operations from the UI or CLI): its steps run in order. */
@@ -160,20 +172,15 @@ export class ExecutionService {
     return execution;
   }
 
-  private async persistAndStart(execution: Execution, manager?: EntityManager): Promise<void> {
+  /** Stores a new execution; in the caller's transaction (`manager`), returns its start message for the caller to queue. */
+  private async persistAndStart(execution: Execution, manager?: EntityManager): Promise<StoredOutboxMessage[]> {
     // One statement: the execution, its start message and its audit event exist together or not at all.
     const item = (dispatchedByCaller: boolean) => ({
       execution,
       outboxRows: this.engine.outboxJson([{ message: { type: 'StartExecution', executionId: execution.id } }], { dispatchedByCaller }),
       also: this.authorizer?.startRecords?.(execution) ?? [],
     });
-    if (manager) {
-      // The caller commits (e.g. a webhook recording its delivery with the executions it started):
-      // the row is left undispatched, so the relay queues it after that commit even if the caller
-      // does not (callers may queue it themselves sooner).
-      await this.executions.insertMany(manager, [item(false)]);
-      return;
-    }
+    if (manager) return (await this.executions.insertMany(manager, [item(false)])).map(toStoredMessage);
     let stored: StoredOutboxMessage[];
     try {
       stored = await this.starts.submit(item(true));
@@ -185,6 +192,7 @@ export class ExecutionService {
       stored.filter((m) => m.executionId === execution.id),
       [{ kind: 'execution', executionId: execution.id, name: execution.name, status: 'NOT_STARTED', time: Date.now() }],
     );
+    return [];
   }
 
   /**

@@ -1,13 +1,12 @@
 import { GennakerError } from '@gennaker/common';
 import type { Execution } from '@gennaker/engine';
-import { PipelineConfigEntity, preparedQuery } from '@gennaker/persistence';
+import { PipelineConfigEntity, preparedQuery, type StoredOutboxMessage } from '@gennaker/persistence';
 import { DATA_SOURCE, ExecutionService, OutboxDispatcher } from '@gennaker/runtime';
 import { TriggerDeliveryRepository } from '@gennaker/trigger-store';
 import { bindArtifacts, matchPipelineTrigger, type Artifact } from '@gennaker/triggers';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { CronTickJob } from './cron-schedulers.service';
-import { startMessagesOf } from './start-dispatch.util';
 import { TRIGGER_DELIVERIES } from './tokens';
 import { TriggerIndex } from './trigger-index.service';
 import { TxLimiter } from './tx-limiter.service';
@@ -34,21 +33,21 @@ export class TriggerStarts {
 
   /** Starts `row` once for `key`; refusals (a disabled pipeline, bad parameters) are final and logged. */
   async startOnce(key: string, row: PipelineConfigEntity, trigger: Record<string, unknown>, artifacts: Artifact[] = []): Promise<StartOutcome> {
-    const r = await this.limiter.run(() => this.ds.transaction(async (m): Promise<{ outcome: StartOutcome; ids: string[] }> => {
-      if (!(await this.deliveries.claimStart(m, key, null))) return { outcome: { skipped: 'already started for this key' }, ids: [] };
+    const r = await this.limiter.run(() => this.ds.transaction(async (m): Promise<{ outcome: StartOutcome; messages: StoredOutboxMessage[] }> => {
+      if (!(await this.deliveries.claimStart(m, key, null))) return { outcome: { skipped: 'already started for this key' }, messages: [] };
       const ids = Array.isArray(trigger['expectedArtifactIds']) ? (trigger['expectedArtifactIds'] as unknown[]).map(String) : [];
       const binding = bindArtifacts(row.config['expectedArtifacts'] as never, artifacts, ids);
-      if (binding.missing.length > 0) return { outcome: { skipped: `expected artifact ${binding.missing.join(', ')} matched nothing and has no default` }, ids: [] };
+      if (binding.missing.length > 0) return { outcome: { skipped: `expected artifact ${binding.missing.join(', ')} matched nothing and has no default` }, messages: [] };
       try {
-        const e = await this.executions.startConfig(row, { user: String(trigger['user'] ?? trigger['type']), artifacts: binding.artifacts, trigger: { ...trigger, resolvedExpectedArtifacts: binding.resolvedExpectedArtifacts } }, m);
+        const { execution: e, startMessages } = await this.executions.startConfigIn(m, row, { user: String(trigger['user'] ?? trigger['type']), artifacts: binding.artifacts, trigger: { ...trigger, resolvedExpectedArtifacts: binding.resolvedExpectedArtifacts } });
         await preparedQuery(m, `UPDATE trigger_starts SET execution_id = $2 WHERE key = $1`, [key, e.id]);
-        return { outcome: { started: e.id }, ids: [e.id] };
+        return { outcome: { started: e.id }, messages: startMessages };
       } catch (err) {
         if (!(err instanceof GennakerError) || err.retryable) throw err;
-        return { outcome: { skipped: err.message }, ids: [] };
+        return { outcome: { skipped: err.message }, messages: [] };
       }
     }));
-    if (r.ids.length > 0) await this.dispatcher.dispatch(await startMessagesOf(this.ds.manager, r.ids));
+    await this.dispatcher.dispatch(r.messages);
     if ('skipped' in r.outcome && r.outcome.skipped !== 'already started for this key') this.log.warn(`${key}: not started: ${r.outcome.skipped}`);
     return r.outcome;
   }

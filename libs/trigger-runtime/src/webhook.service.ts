@@ -22,7 +22,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RepoSyncQueue } from './repo-sync-queue.service';
 import { TRIGGER_DELIVERIES } from './tokens';
 import { TRIGGER_SETTINGS, type TriggerSettings } from './settings';
-import { startMessagesOf } from './start-dispatch.util';
 import { TriggerIndex, type IndexedTrigger, type RepoApplication } from './trigger-index.service';
 import { DeliveryBatcher } from './delivery-batcher.service';
 
@@ -175,6 +174,7 @@ export class WebhookService {
       });
       if (!row) return null;
       const started: DeliveryStart[] = [];
+      const messages: OutboxMessage[] = [];
       const skipped = [...(r.skipped ?? [])];
       for (const e of r.fire ?? []) {
         if (!git) break; // triggers fire only for a git event
@@ -186,16 +186,13 @@ export class WebhookService {
           continue;
         }
         try {
-          const execution = await this.executions.startConfig(
-            e.row,
-            {
-              user: git.pusher ?? undefined,
-              artifacts: binding.artifacts,
-              trigger: { ...gitTriggerFields(git, r.body, deliveryId), resolvedExpectedArtifacts: binding.resolvedExpectedArtifacts, triggerIndex: e.index },
-            },
-            m,
-          );
+          const { execution, startMessages } = await this.executions.startConfigIn(m, e.row, {
+            user: git.pusher ?? undefined,
+            artifacts: binding.artifacts,
+            trigger: { ...gitTriggerFields(git, r.body, deliveryId), resolvedExpectedArtifacts: binding.resolvedExpectedArtifacts, triggerIndex: e.index },
+          });
           started.push({ ...who, executionId: execution.id });
+          messages.push(...startMessages);
         } catch (err) {
           // Bad parameters, a disabled pipeline or a refused start are decided before anything is written.
           if (!(err instanceof GennakerError) || err.retryable) throw err;
@@ -204,7 +201,6 @@ export class WebhookService {
       }
       const applications = [...new Set([...started.map((s) => s.application), ...skipped.map((s) => s.application), ...syncs.map((s) => s.application)])];
       await this.deliveries.setResults(m, row.id, { applications, started, skipped });
-      const messages = await startMessagesOf(m, started.map((s) => s.executionId));
       return { row, started, messages, syncs };
     });
 
