@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORE_MIGRATIONS, createDataSource, runMigrations } from './data-source';
 import { ExecutionRepository } from './execution.repository';
-import { OutboxRepository, outboxRowsJson } from './outbox.repository';
+import { OutboxRepository, outboxRows } from './outbox.repository';
 import { createTestDatabase } from './test-database';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -58,7 +58,7 @@ describe('ExecutionRepository', () => {
       newId,
     });
     const start = { id: newId(), executionId: e.id, type: 'StartExecution', queue: 'engine', payload: { type: 'StartExecution', executionId: e.id }, deliverAt: Date.now() };
-    const stored = await ds.transaction((m) => repo.insert(m, e, outboxRowsJson([start], true)));
+    const stored = await ds.transaction((m) => repo.insert(m, e, outboxRows([start], true)));
     expect(stored.map((r) => ({ id: r['id'], type: r['type'], inserted: r['inserted'] }))).toEqual([{ id: start.id, type: 'StartExecution', inserted: true }]);
     const loaded = await repo.load(e.id);
     expect(loaded).toEqual(e);
@@ -71,14 +71,14 @@ describe('ExecutionRepository', () => {
     loaded!.status = 'RUNNING';
     await ds.transaction(async (m) => {
       expect(await repo.lock(m, e.id)).toEqual({ version: 1 });
-      await repo.commit(m, before, loaded!, { rows: '[]', dropPending: false });
+      await repo.commit(m, before, loaded!, { rows: [], dropPending: false });
     });
     expect(await repo.load(e.id)).toEqual(loaded);
 
     // Removing a stage's tasks (a restart) deletes their rows.
     const before2 = repo.snapshot(loaded!);
     s1.tasks = [];
-    await ds.transaction((m) => repo.commit(m, before2, loaded!, { rows: '[]', dropPending: false }));
+    await ds.transaction((m) => repo.commit(m, before2, loaded!, { rows: [], dropPending: false }));
     expect((await repo.load(e.id))!.stages[0]!.tasks).toEqual([]);
   });
 
@@ -86,7 +86,7 @@ describe('ExecutionRepository', () => {
     const e = createExecution({ id: newId(), type: 'PIPELINE', config: { application: 'app', name: 'lt', stages: [] }, pipelineConfigId: null, trigger: {}, now: Date.now(), newId });
     const msg = (id: string) => ({ id, executionId: e.id, type: 'StartExecution', queue: 'engine', payload: {}, deliverAt: Date.now() });
     const first = msg(newId());
-    await ds.transaction((m) => repo.insert(m, e, outboxRowsJson([first], true)));
+    await ds.transaction((m) => repo.insert(m, e, outboxRows([first], true)));
     expect(await ds.transaction((m) => repo.lockAndTake(m, e.id, first.id))).toEqual({ version: 1, taken: { woken: false } });
     expect(await ds.transaction((m) => repo.lockAndTake(m, e.id, first.id))).toEqual({ version: 1, taken: null });
     // An execution that does not exist: null, and the message is left for the caller to drop.
@@ -117,8 +117,8 @@ describe('ExecutionRepository', () => {
     const msg = (executionId: string, type = 'StartExecution') => ({ id: newId(), executionId, type, queue: 'engine', payload: {}, deliverAt: Date.now() });
     const [a, b] = [make('group-a'), make('group-b')];
     const [startA, startB, pollB] = [msg(a.id), msg(b.id), msg(b.id, 'RunTask')];
-    await ds.transaction((m) => repo.insert(m, a, outboxRowsJson([startA], true)));
-    await ds.transaction((m) => repo.insert(m, b, outboxRowsJson([startB, pollB], true)));
+    await ds.transaction((m) => repo.insert(m, a, outboxRows([startA], true)));
+    await ds.transaction((m) => repo.insert(m, b, outboxRows([startB, pollB], true)));
 
     const next = msg(a.id, 'StartStage');
     const versions = await ds.transaction(async (m) => {
@@ -136,9 +136,9 @@ describe('ExecutionRepository', () => {
       const result = await repo.commitMany(
         m,
         [
-          { before: beforeA, execution: ea, outboxRows: outboxRowsJson([next], true), dropPending: false },
+          { before: beforeA, execution: ea, outboxRows: outboxRows([next], true), dropPending: false },
           // b finished: its other pending messages (the poll) go, the one it handled is taken.
-          { before: beforeB, execution: eb, outboxRows: '[]', dropPending: true },
+          { before: beforeB, execution: eb, outboxRows: [], dropPending: true },
         ],
         [startA.id, startB.id],
       );
@@ -158,7 +158,7 @@ describe('ExecutionRepository', () => {
     const make = () => createExecution({ id: newId(), type: 'PIPELINE', config: { application: 'app', name: 'many', stages: [{ refId: '1', type: 'wait' }] }, pipelineConfigId: null, trigger: {}, now: Date.now(), newId });
     const item = (e: ReturnType<typeof make>, note: string | null) => ({
       execution: e,
-      outboxRows: outboxRowsJson([{ id: newId(), executionId: e.id, type: 'StartExecution', queue: 'engine', payload: {}, deliverAt: Date.now() }], true),
+      outboxRows: outboxRows([{ id: newId(), executionId: e.id, type: 'StartExecution', queue: 'engine', payload: {}, deliverAt: Date.now() }], true),
       also: [{ table: 'insert_many_notes', columns: ['execution_id', 'note'], rows: [{ execution_id: e.id, note }] }],
     });
     const [a, b] = [make(), make()];

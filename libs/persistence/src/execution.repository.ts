@@ -1,5 +1,6 @@
 import type { Execution, ExecutionStatus, PausedDetails, Stage, StageError, Task } from '@gennaker/engine';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { OutboxRow } from './outbox.repository';
 import { preparedQuery, returnedRows } from './sql.util';
 
 type Row = Record<string, unknown>;
@@ -121,7 +122,7 @@ export class ExecutionRepository {
     m: EntityManager,
     before: ExecutionSnapshot | null,
     e: Execution,
-    outbox: { rows: string; dropPending: boolean },
+    outbox: { rows: OutboxRow[]; dropPending: boolean },
   ): Promise<{ stored: Row[]; dropped: Array<{ id: string; queue: string }> }> {
     return this.commitMany(m, [{ before, execution: e, outboxRows: outbox.rows, dropPending: outbox.dropPending }], []);
   }
@@ -132,21 +133,21 @@ export class ExecutionRepository {
    */
   async commitMany(
     m: EntityManager,
-    items: Array<{ before: ExecutionSnapshot | null; execution: Execution; outboxRows: string; dropPending: boolean }>,
+    items: Array<{ before: ExecutionSnapshot | null; execution: Execution; outboxRows: OutboxRow[]; dropPending: boolean }>,
     taken: string[],
   ): Promise<{ stored: Row[]; dropped: Array<{ id: string; queue: string }> }> {
     const stages: Row[] = [];
     const tasks: Row[] = [];
     const goneStages: string[] = [];
     const goneTasks: string[] = [];
-    const outboxRows: Row[] = [];
+    const outbox: OutboxRow[] = [];
     for (const item of items) {
       const c = this.changes(item.before, item.execution);
       stages.push(...c.stages);
       tasks.push(...c.tasks);
       goneStages.push(...c.goneStages);
       goneTasks.push(...c.goneTasks);
-      outboxRows.push(...(JSON.parse(item.outboxRows) as Row[]));
+      outbox.push(...item.outboxRows);
     }
     const result = await preparedQuery(
       m,
@@ -186,7 +187,7 @@ export class ExecutionRepository {
         JSON.stringify(tasks),
         goneStages,
         goneTasks,
-        JSON.stringify(outboxRows),
+        JSON.stringify(outbox),
         items.filter((i) => i.dropPending).map((i) => i.execution.id),
         taken,
       ],
@@ -270,15 +271,15 @@ export class ExecutionRepository {
 
   /**
    * Stores a new execution with its stages and tasks and, when given, its first outbox messages
-   * (as from outboxRowsJson) and rows of other tables that must exist exactly when it does (its
+   * (as from outboxRows) and rows of other tables that must exist exactly when it does (its
    * audit event), in one statement: atomic without a transaction. Returns the stored messages.
    */
-  async insert(m: EntityManager, e: Execution, outboxRows = '[]', also: RowsToInsert[] = []): Promise<Row[]> {
+  async insert(m: EntityManager, e: Execution, outboxRows: OutboxRow[] = [], also: RowsToInsert[] = []): Promise<Row[]> {
     return this.insertMany(m, [{ execution: e, outboxRows, also }]);
   }
 
   /** insert for several new executions in one statement (all or none); returns all stored messages. */
-  async insertMany(m: EntityManager, items: Array<{ execution: Execution; outboxRows?: string; also?: RowsToInsert[] }>): Promise<Row[]> {
+  async insertMany(m: EntityManager, items: Array<{ execution: Execution; outboxRows?: OutboxRow[]; also?: RowsToInsert[] }>): Promise<Row[]> {
     const stages: Row[] = [];
     const tasks: Row[] = [];
     const outbox: Row[] = [];
@@ -290,7 +291,7 @@ export class ExecutionRepository {
         stages.push(stageRow(e.id, s));
         s.tasks.forEach((t, i) => tasks.push(taskRow(e.id, s.id, t, i)));
       }
-      outbox.push(...(JSON.parse(outboxRows ?? '[]') as Row[]));
+      outbox.push(...(outboxRows ?? []));
       for (const a of more ?? []) {
         const key = `${a.table}(${a.columns.join(',')})`;
         const merged = also.get(key);

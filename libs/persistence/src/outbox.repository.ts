@@ -18,11 +18,14 @@ export interface StoredOutboxMessage extends OutboxMessage {
   inserted: boolean;
 }
 
+/** An outbox row as json_populate_recordset takes it. */
+export type OutboxRow = Record<string, unknown>;
+
 /**
- * Outbox rows as JSON for json_populate_recordset. Messages sharing a dedupe key are merged first:
- * one statement cannot touch a conflicting row twice.
+ * Outbox rows for json_populate_recordset. Messages sharing a dedupe key are merged first: one
+ * statement cannot touch a conflicting row twice.
  */
-export function outboxRowsJson(messages: OutboxMessage[], dispatched: boolean): string {
+export function outboxRows(messages: OutboxMessage[], dispatched: boolean): OutboxRow[] {
   const byKey = new Map<string, OutboxMessage>();
   const rows: OutboxMessage[] = [];
   for (const msg of messages) {
@@ -37,20 +40,18 @@ export function outboxRowsJson(messages: OutboxMessage[], dispatched: boolean): 
     rows.push(msg);
   }
   const now = new Date().toISOString();
-  return JSON.stringify(
-    rows.map((r) => ({
-      id: r.id,
-      execution_id: r.executionId,
-      type: r.type,
-      queue: r.queue,
-      payload: r.payload,
-      deliver_at: new Date(r.deliverAt).toISOString(),
-      dispatched_at: dispatched ? now : null,
-      dedupe_key: r.dedupeKey ?? null,
-      woken: false,
-      created_at: now,
-    })),
-  );
+  return rows.map((r) => ({
+    id: r.id,
+    execution_id: r.executionId,
+    type: r.type,
+    queue: r.queue,
+    payload: r.payload,
+    deliver_at: new Date(r.deliverAt).toISOString(),
+    dispatched_at: dispatched ? now : null,
+    dedupe_key: r.dedupeKey ?? null,
+    woken: false,
+    created_at: now,
+  }));
 }
 
 /**
@@ -72,7 +73,7 @@ export class OutboxRepository {
        ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO UPDATE
          SET deliver_at = LEAST(outbox.deliver_at, EXCLUDED.deliver_at), woken = true
        RETURNING id, execution_id, type, queue, payload, deliver_at, dedupe_key, (xmax = 0) AS inserted`,
-      [outboxRowsJson(messages, dispatched)],
+      [JSON.stringify(outboxRows(messages, dispatched))],
     );
     return out.map(toStoredMessage);
   }

@@ -20,7 +20,8 @@ import {
   ExecutionRepository,
   OutboxRepository,
   PipelineConfigRepository,
-  outboxRowsJson,
+  outboxRows,
+  type OutboxRow,
   preparedQuery,
   toStoredMessage,
   type OutboxMessage,
@@ -220,11 +221,11 @@ export class EngineService {
       if (rows.length === 0 && !step.dropPending && this.executions.unchanged(step.before, execution)) {
         return { value: step.value, execution, stored: [] as StoredOutboxMessage[], events: step.events, dropped: [] as Array<{ id: string; queue: string }> };
       }
-      const result = await this.executions.commit(m, step.before, execution, { rows: outboxRowsJson(rows, true), dropPending: step.dropPending });
+      const result = await this.executions.commit(m, step.before, execution, { rows: outboxRows(rows, true), dropPending: step.dropPending });
       return { value: step.value, execution, stored: result.stored.map(toStoredMessage), events: step.events, dropped: result.dropped };
     });
     if (!committed) return null;
-    await this.afterCommit(committed.stored, committed.events, [committed]);
+    await this.afterCommit(committed.stored, committed.events, [committed], committed.dropped);
     return { value: committed.value, execution: committed.execution };
   }
 
@@ -365,7 +366,7 @@ export class EngineService {
     const changed = steps.flatMap((s) => {
       const rows = withoutIdle(s.messages, idle).map((o) => this.toOutbox(o, s.execution.id));
       if (rows.length === 0 && !s.dropPending && this.executions.unchanged(s.before, s.execution)) return [];
-      return [{ before: s.before, execution: s.execution, outboxRows: outboxRowsJson(rows, true), dropPending: s.dropPending }];
+      return [{ before: s.before, execution: s.execution, outboxRows: outboxRows(rows, true), dropPending: s.dropPending }];
     });
     const result = await this.executions.commitMany(m, changed, taken);
     return { steps, stored: result.stored.map(toStoredMessage), dropped: result.dropped, alone };
@@ -427,11 +428,11 @@ export class EngineService {
   }
 
   /**
-   * Outbox rows (as JSON for the repository) of messages that belong to no transition, e.g. a new
+   * Outbox rows (for the repository) of messages that belong to no transition, e.g. a new
    * execution's start; `dispatchedByCaller` as in send.
    */
-  outboxJson(messages: LooseMessage[], options: { dispatchedByCaller?: boolean } = {}): string {
-    return outboxRowsJson(this.looseToOutbox(messages), options.dispatchedByCaller !== false);
+  outboxRows(messages: LooseMessage[], options: { dispatchedByCaller?: boolean } = {}): OutboxRow[] {
+    return outboxRows(this.looseToOutbox(messages), options.dispatchedByCaller !== false);
   }
 
   private looseToOutbox(messages: LooseMessage[]): OutboxMessage[] {
@@ -452,7 +453,7 @@ export class EngineService {
   async afterCommit(
     stored: StoredOutboxMessage[],
     events: EngineEvent[],
-    steps: Array<{ execution: Execution; events: EngineEvent[]; dropped?: Array<{ id: string; queue: string }> }> = [],
+    steps: Array<{ execution: Execution; events: EngineEvent[] }> = [],
     dropped: Array<{ id: string; queue: string }> = [],
   ): Promise<void> {
     const now = Date.now();
@@ -472,8 +473,7 @@ export class EngineService {
         ),
       ),
     );
-    const drop = [...dropped, ...steps.flatMap((s) => s.dropped ?? [])];
-    if (drop.length > 0) void this.dispatcher.remove(drop);
+    if (dropped.length > 0) void this.dispatcher.remove(dropped);
     for (const s of steps) {
       if (s.events.some((e) => e.kind === 'execution' && e.status === 'CANCELED')) void this.events.publishCancel(s.execution.id);
     }

@@ -20,6 +20,7 @@ import {
   type ExecutionListFilter,
   type ExecutionSummary,
   type PipelineConfigEntity,
+  type OutboxRow,
   type RowsToInsert,
   type StoredOutboxMessage,
 } from '@gennaker/persistence';
@@ -177,7 +178,7 @@ export class ExecutionService {
     // One statement: the execution, its start message and its audit event exist together or not at all.
     const item = (dispatchedByCaller: boolean) => ({
       execution,
-      outboxRows: this.engine.outboxJson([{ message: { type: 'StartExecution', executionId: execution.id } }], { dispatchedByCaller }),
+      outboxRows: this.engine.outboxRows([{ message: { type: 'StartExecution', executionId: execution.id } }], { dispatchedByCaller }),
       also: this.authorizer?.startRecords?.(execution) ?? [],
     });
     if (manager) return (await this.executions.insertMany(manager, [item(false)])).map(toStoredMessage);
@@ -199,7 +200,7 @@ export class ExecutionService {
    * New executions started at the same moment (concurrent requests) are stored by one statement
    * (one commit) instead of one each; a start arriving while none is being stored goes at once.
    */
-  private readonly starts = new Coalescer<{ execution: Execution; outboxRows: string; also: RowsToInsert[] }, StoredOutboxMessage[]>(async (items) =>
+  private readonly starts = new Coalescer<{ execution: Execution; outboxRows: OutboxRow[]; also: RowsToInsert[] }, StoredOutboxMessage[]>(async (items) =>
     (await this.executions.insertMany(this.ds.manager, items)).map(toStoredMessage),
   );
 

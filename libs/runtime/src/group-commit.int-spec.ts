@@ -9,7 +9,7 @@ import {
   createTestDatabase,
   ExecutionRepository,
   OutboxRepository,
-  outboxRowsJson,
+  outboxRows,
   runMigrations,
   type PipelineConfigRepository,
   type StoredOutboxMessage,
@@ -69,7 +69,7 @@ async function newRun(application: string): Promise<{ outboxId: string; message:
   });
   const message = { type: 'StartExecution' as const, executionId: e.id };
   const outboxId = randomUUID();
-  await ds.transaction((m) => executions.insert(m, e, outboxRowsJson([{ id: outboxId, executionId: e.id, type: message.type, queue: 'engine', payload: message, deliverAt: Date.now() }], true)));
+  await ds.transaction((m) => executions.insert(m, e, outboxRows([{ id: outboxId, executionId: e.id, type: message.type, queue: 'engine', payload: message, deliverAt: Date.now() }], true)));
   return { outboxId, message };
 }
 

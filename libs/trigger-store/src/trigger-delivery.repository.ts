@@ -1,15 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { preparedQuery } from '@gennaker/persistence';
+import { preparedQuery, returnedRows } from '@gennaker/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { TriggerDeliveryEntity, type DeliverySync } from './entities/trigger-delivery.entity';
 
 export type NewDelivery = Omit<TriggerDeliveryEntity, 'id' | 'receivedAt'> & { id?: string; receivedAt?: Date };
-
-function rowsOf(result: unknown): Array<Record<string, unknown>> {
-  // TypeORM answers UPDATE/DELETE ... RETURNING with [rows, count], INSERT/SELECT with rows.
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as Array<Record<string, unknown>>;
-  return (result as Array<Record<string, unknown>>) ?? [];
-}
 
 /** The delivery log and the once-only start keys. */
 export class TriggerDeliveryRepository {
@@ -21,14 +15,12 @@ export class TriggerDeliveryRepository {
    */
   async insertAccepted(m: EntityManager, d: NewDelivery): Promise<TriggerDeliveryEntity | null> {
     const row = this.toRow(d);
-    const r = rowsOf(
-      await preparedQuery(
-        m,
-        `INSERT INTO trigger_deliveries (id, provider, delivery_id, accepted, signature, event, repository, branch, hash, applications, started, skipped, sync, message, received_at)
-         VALUES ($1, $2, $3, true, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-         ON CONFLICT (provider, delivery_id) WHERE accepted DO NOTHING RETURNING id`,
-        [row.id, row.provider, row.deliveryId, row.signature, row.event, row.repository, row.branch, row.hash, row.applications, JSON.stringify(row.started), JSON.stringify(row.skipped), row.sync === null ? null : JSON.stringify(row.sync), row.message, row.receivedAt],
-      ),
+    const r = await preparedQuery(
+      m,
+      `INSERT INTO trigger_deliveries (id, provider, delivery_id, accepted, signature, event, repository, branch, hash, applications, started, skipped, sync, message, received_at)
+       VALUES ($1, $2, $3, true, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       ON CONFLICT (provider, delivery_id) WHERE accepted DO NOTHING RETURNING id`,
+      [row.id, row.provider, row.deliveryId, row.signature, row.event, row.repository, row.branch, row.hash, row.applications, JSON.stringify(row.started), JSON.stringify(row.skipped), row.sync === null ? null : JSON.stringify(row.sync), row.message, row.receivedAt],
     );
     return r.length > 0 ? row : null;
   }
@@ -74,7 +66,7 @@ export class TriggerDeliveryRepository {
 
   /** Retention of the log and of the start keys. */
   async deleteOlderThan(days: number): Promise<number> {
-    const a = rowsOf(await this.ds.query(`DELETE FROM trigger_deliveries WHERE received_at < now() - ($1 || ' days')::interval RETURNING id`, [String(days)]));
+    const a = returnedRows(await this.ds.query(`DELETE FROM trigger_deliveries WHERE received_at < now() - ($1 || ' days')::interval RETURNING id`, [String(days)]));
     await this.ds.query(`DELETE FROM trigger_starts WHERE created_at < now() - ($1 || ' days')::interval`, [String(Math.max(days, 2))]);
     return a.length;
   }
