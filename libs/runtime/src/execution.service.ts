@@ -42,6 +42,18 @@ export interface StartPipelineRequest {
   parentStageId?: string;
 }
 
+/** A start checked and built by prepareStartIn, not stored yet. */
+export interface PreparedStart {
+  readonly execution: Execution;
+  readonly item: StartItem;
+}
+
+interface StartItem {
+  execution: Execution;
+  outboxRows: OutboxRow[];
+  also: RowsToInsert[];
+}
+
 export interface OrchestrationRequest {
   application: string;
   description: string;
@@ -79,7 +91,9 @@ export class ExecutionService {
   }
 
   async startConfig(row: PipelineConfigEntity, request: StartPipelineRequest): Promise<Execution> {
-    return (await this.start(row, request)).execution;
+    const execution = await this.prepare(row, request);
+    await this.persistAndStart(execution);
+    return execution;
   }
 
   /**
@@ -87,11 +101,28 @@ export class ExecutionService {
    * started). Its start message is stored undispatched, so the relay queues it after that commit
    * even if the caller does not; callers queue the returned `startMessages` themselves sooner.
    */
-  startConfigIn(m: EntityManager, row: PipelineConfigEntity, request: StartPipelineRequest): Promise<{ execution: Execution; startMessages: StoredOutboxMessage[] }> {
-    return this.start(row, request, m);
+  async startConfigIn(m: EntityManager, row: PipelineConfigEntity, request: StartPipelineRequest): Promise<{ execution: Execution; startMessages: StoredOutboxMessage[] }> {
+    const prepared = await this.prepareStartIn(m, row, request);
+    return { execution: prepared.execution, startMessages: await this.storeStartsIn(m, [prepared]) };
   }
 
-  private async start(row: PipelineConfigEntity, request: StartPipelineRequest, manager?: EntityManager): Promise<{ execution: Execution; startMessages: StoredOutboxMessage[] }> {
+  /**
+   * The checks and reads of startConfigIn (parameters, a disabled pipeline, who may start it), in
+   * the caller's transaction, without writing: several prepared starts are then stored by one
+   * storeStartsIn. A refused start throws here, before anything is written.
+   */
+  async prepareStartIn(m: EntityManager, row: PipelineConfigEntity, request: StartPipelineRequest): Promise<PreparedStart> {
+    const execution = await this.prepare(row, request, m);
+    return { execution, item: this.startItem(execution, false) };
+  }
+
+  /** Stores prepared starts in the caller's transaction, in one statement; returns their start messages. */
+  async storeStartsIn(m: EntityManager, prepared: PreparedStart[]): Promise<StoredOutboxMessage[]> {
+    if (prepared.length === 0) return [];
+    return (await this.executions.insertMany(m, prepared.map((p) => p.item))).map(toStoredMessage);
+  }
+
+  private async prepare(row: PipelineConfigEntity, request: StartPipelineRequest, manager?: EntityManager): Promise<Execution> {
     const config = row.config as unknown as PipelineConfig;
     if (row.disabled || config.disabled === true) {
       throw new ConflictError(`pipeline "${row.name}" of ${row.application} is disabled`);
@@ -131,7 +162,7 @@ export class ExecutionService {
       parentExecutionId: request.parentExecutionId,
       parentStageId: request.parentStageId,
     });
-    return { execution, startMessages: await this.persistAndStart(execution, manager) };
+    return execution;
   }
 
   /** An ad-hoc orchestration (server group operations from the UI or CLI): its steps run in order. */
@@ -173,34 +204,36 @@ export class ExecutionService {
     return execution;
   }
 
-  /** Stores a new execution; in the caller's transaction (`manager`), returns its start message for the caller to queue. */
-  private async persistAndStart(execution: Execution, manager?: EntityManager): Promise<StoredOutboxMessage[]> {
-    // One statement: the execution, its start message and its audit event exist together or not at all.
-    const item = (dispatchedByCaller: boolean) => ({
+  /** A new execution's rows: it, its start message and its audit event exist together or not at all. */
+  private startItem(execution: Execution, dispatchedByCaller: boolean): StartItem {
+    return {
       execution,
       outboxRows: this.engine.outboxRows([{ message: { type: 'StartExecution', executionId: execution.id } }], { dispatchedByCaller }),
       also: this.authorizer?.startRecords?.(execution) ?? [],
-    });
-    if (manager) return (await this.executions.insertMany(manager, [item(false)])).map(toStoredMessage);
+    };
+  }
+
+  /** Stores a new execution (with other starts of the same moment) and queues its start message. */
+  private async persistAndStart(execution: Execution): Promise<void> {
+    const item = this.startItem(execution, true);
     let stored: StoredOutboxMessage[];
     try {
-      stored = await this.starts.submit(item(true));
+      stored = await this.starts.submit(item);
     } catch {
       // The group's statement failed, maybe for another start: this one is stored on its own.
-      stored = (await this.executions.insertMany(this.ds.manager, [item(true)])).map(toStoredMessage);
+      stored = (await this.executions.insertMany(this.ds.manager, [item])).map(toStoredMessage);
     }
     await this.engine.afterCommit(
       stored.filter((m) => m.executionId === execution.id),
       [{ kind: 'execution', executionId: execution.id, name: execution.name, status: 'NOT_STARTED', time: Date.now() }],
     );
-    return [];
   }
 
   /**
    * New executions started at the same moment (concurrent requests) are stored by one statement
    * (one commit) instead of one each; a start arriving while none is being stored goes at once.
    */
-  private readonly starts = new Coalescer<{ execution: Execution; outboxRows: OutboxRow[]; also: RowsToInsert[] }, StoredOutboxMessage[]>(async (items) =>
+  private readonly starts = new Coalescer<StartItem, StoredOutboxMessage[]>(async (items) =>
     (await this.executions.insertMany(this.ds.manager, items)).map(toStoredMessage),
   );
 

@@ -1,11 +1,9 @@
-import { DATA_SOURCE } from '@gennaker/runtime';
-import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import { TxLimiter } from './tx-limiter.service';
+import type { TxLimiter } from './tx-limiter.service';
 
-interface Pending {
-  work: (m: EntityManager) => Promise<unknown>;
-  resolve: (v: unknown) => void;
+interface Pending<P, R> {
+  plan: (m: EntityManager) => Promise<P>;
+  resolve: (v: R) => void;
   reject: (err: unknown) => void;
 }
 
@@ -15,23 +13,25 @@ const MAX_BATCH = 32;
 /**
  * Group commit for webhook deliveries: the deliveries that arrive while a transaction is busy are
  * recorded together by the next one, so a burst costs one commit (one WAL flush) per batch instead
- * of one per delivery. Each delivery still commits before it is answered. A delivery's work must
- * not fail on expected conditions (a replay is a result, not an error): an error fails its batch,
- * and every delivery of the batch is then answered with it (the hosts retry).
+ * of one per delivery. In that transaction each delivery's `plan` reads what it needs and decides
+ * (one after the other), then `store` writes every plan of the batch at once, in a fixed number of
+ * statements, and answers each with its own result. Each delivery still commits before it is
+ * answered. A plan must not fail on expected conditions (a replay is a result, not an error): an
+ * error fails its batch, and every delivery of the batch is then answered with it (the hosts retry).
  */
-@Injectable()
-export class DeliveryBatcher {
-  private readonly queue: Pending[] = [];
+export class DeliveryBatcher<P, R> {
+  private readonly queue: Array<Pending<P, R>> = [];
   private running = 0;
 
   constructor(
-    @Inject(DATA_SOURCE) private readonly ds: DataSource,
-    @Inject(TxLimiter) private readonly limiter: TxLimiter,
+    private readonly ds: DataSource,
+    private readonly limiter: TxLimiter,
+    private readonly store: (m: EntityManager, plans: P[]) => Promise<R[]>,
   ) {}
 
-  submit<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+  submit(plan: (m: EntityManager) => Promise<P>): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ plan, resolve, reject });
       this.pump();
     });
   }
@@ -48,16 +48,16 @@ export class DeliveryBatcher {
     }
   }
 
-  private async run(batch: Pending[]): Promise<void> {
+  private async run(batch: Array<Pending<P, R>>): Promise<void> {
     try {
       const results = await this.limiter.run(() =>
         this.ds.transaction(async (m) => {
-          const out: unknown[] = [];
-          for (const p of batch) out.push(await p.work(m));
-          return out;
+          const plans: P[] = [];
+          for (const p of batch) plans.push(await p.plan(m));
+          return this.store(m, plans);
         }),
       );
-      batch.forEach((p, i) => p.resolve(results[i]));
+      batch.forEach((p, i) => p.resolve(results[i] as R));
     } catch (err) {
       for (const p of batch) p.reject(err);
     }

@@ -5,7 +5,6 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { CronSchedulers, cronRepeatStrategy } from './cron-schedulers.service';
-import { DeliveryBatcher } from './delivery-batcher.service';
 import { DeliveryLogService } from './delivery-log.service';
 import { GitFetcher } from './git-fetcher.service';
 import { PipelineSyncService } from './pipeline-sync.service';
@@ -38,7 +37,6 @@ export class TriggerRuntimeModule {
       SecretBox,
       TriggerIndex,
       TxLimiter,
-      DeliveryBatcher,
       CronSchedulers,
       RepoSyncQueue,
       TriggerHooks,

@@ -1,7 +1,8 @@
 import { GennakerError, InputError, errorMessage } from '@gennaker/common';
-import { ExecutionService, OutboxDispatcher } from '@gennaker/runtime';
-import type { DeliverySkip, DeliveryStart, DeliverySync, TriggerDeliveryEntity } from '@gennaker/trigger-store';
-import type { OutboxMessage } from '@gennaker/persistence';
+import { randomUUID } from 'node:crypto';
+import { DATA_SOURCE, ExecutionService, OutboxDispatcher, type PreparedStart } from '@gennaker/runtime';
+import type { DeliverySkip, DeliveryStart, DeliverySync, NewDelivery } from '@gennaker/trigger-store';
+import type { StoredOutboxMessage } from '@gennaker/persistence';
 import { TriggerDeliveryRepository } from '@gennaker/trigger-store';
 import {
   bindArtifacts,
@@ -24,8 +25,26 @@ import { TRIGGER_DELIVERIES } from './tokens';
 import { TRIGGER_SETTINGS, type TriggerSettings } from './settings';
 import { TriggerIndex, type IndexedTrigger, type RepoApplication } from './trigger-index.service';
 import { DeliveryBatcher } from './delivery-batcher.service';
+import { TxLimiter } from './tx-limiter.service';
+import type { DataSource, EntityManager } from 'typeorm';
 
 type Headers = Record<string, string | string[] | undefined>;
+
+/** What one delivery of a batch will write: its row (with what it started and skipped) and its executions. */
+interface DeliveryPlan {
+  delivery: NewDelivery & { id: string };
+  starts: PreparedStart[];
+  started: DeliveryStart[];
+  syncs: DeliverySync[];
+}
+
+/** A delivery recorded, with the start messages of its executions (null: a replay, nothing recorded). */
+interface DeliveryRecorded {
+  rowId: string;
+  started: DeliveryStart[];
+  messages: StoredOutboxMessage[];
+  syncs: DeliverySync[];
+}
 
 export interface WebhookAnswer {
   deliveryId: string;
@@ -48,6 +67,8 @@ const UNAUTHORIZED = (message: string) => new GennakerError('UNAUTHORIZED', mess
 @Injectable()
 export class WebhookService {
   private readonly log = new Logger(WebhookService.name);
+  private readonly batcher: DeliveryBatcher<DeliveryPlan, DeliveryRecorded | null>;
+  private readonly lastSecret = new Map<GitSource, string>();
 
   constructor(
     @Inject(TRIGGER_DELIVERIES) private readonly deliveries: TriggerDeliveryRepository,
@@ -56,15 +77,22 @@ export class WebhookService {
     @Inject(OutboxDispatcher) private readonly dispatcher: OutboxDispatcher,
     @Inject(RepoSyncQueue) private readonly syncs: RepoSyncQueue,
     @Inject(TRIGGER_SETTINGS) private readonly settings: TriggerSettings,
-    @Inject(DeliveryBatcher) private readonly batcher: DeliveryBatcher,
-  ) {}
+    @Inject(DATA_SOURCE) ds: DataSource,
+    @Inject(TxLimiter) limiter: TxLimiter,
+  ) {
+    this.batcher = new DeliveryBatcher(ds, limiter, (m, plans) => this.store(m, plans));
+  }
 
   async receive(source: GitSource, headers: Headers, raw: Buffer): Promise<WebhookAnswer> {
     const deliveryId = deliveryIdOf(source, headers, raw);
     const all = await this.index.ofType('git');
     const ofSource = all.filter((e) => String(e.trigger['source'] ?? '').toLowerCase() === source);
-    const secrets = [...new Set([...ofSource.map((e) => e.secret).filter((s): s is string => s !== null), ...(this.settings.webhookSecret ? [this.settings.webhookSecret] : [])])];
+    const known = [...ofSource.map((e) => e.secret).filter((s): s is string => s !== null), ...(this.settings.webhookSecret ? [this.settings.webhookSecret] : [])];
+    // The secret that verified this host's last delivery is tried first: busy repositories send in runs.
+    const last = this.lastSecret.get(source);
+    const secrets = [...new Set(last !== undefined && known.includes(last) ? [last, ...known] : known)];
     const checked = await verifiedSecrets(source, headers, raw, secrets);
+    for (const s of checked.secrets) this.lastSecret.set(source, s);
     // Signed with a secret this install does not know, while it knows none for this host: nothing
     // can be checked, so it counts as unsigned (only triggers without a secret may fire).
     const sig = checked.result === 'invalid' && secrets.length === 0 ? { ...checked, result: 'missing' as const } : checked;
@@ -117,6 +145,21 @@ export class WebhookService {
     return this.record(source, deliveryId, signature, { event: event.event, git: event, body, fire, skipped, syncTargets });
   }
 
+  /**
+   * Writes a batch's plans in two statements: the deliveries (a replayed delivery id is not
+   * recorded again), then the executions of those recorded. Each answer carries its start messages.
+   */
+  private async store(m: EntityManager, plans: DeliveryPlan[]): Promise<Array<DeliveryRecorded | null>> {
+    const recorded = await this.deliveries.insertAcceptedMany(m, plans.map((p) => p.delivery));
+    const kept = plans.filter((p) => recorded.has(p.delivery.id));
+    const messages = await this.executions.storeStartsIn(m, kept.flatMap((p) => p.starts));
+    return plans.map((p) => {
+      if (!recorded.has(p.delivery.id)) return null;
+      const mine = new Set(p.starts.map((s) => s.execution.id));
+      return { rowId: p.delivery.id, started: p.started, messages: messages.filter((msg) => msg.executionId !== null && mine.has(msg.executionId)), syncs: p.syncs };
+    });
+  }
+
   /** Applications whose pipelines repository and branch this push is about (as of the index's last read). */
   private syncTargets(event: GitEvent, signedByInstall: boolean): RepoApplication[] {
     if (event.event !== 'push' || event.deleted || event.branch === null) return [];
@@ -153,28 +196,10 @@ export class WebhookService {
     r: { event: string; message?: string; git?: GitEvent; body?: unknown; fire?: IndexedTrigger[]; skipped?: DeliverySkip[]; syncTargets?: RepoApplication[] },
   ): Promise<WebhookAnswer> {
     const git = r.git;
-    // Recorded first (unique on host + delivery id): a delivery id accepted before, or by a racing
-    // twin in this batch or one that committed first, starts nothing.
-    const committed = await this.batcher.submit(async (m): Promise<{ row: TriggerDeliveryEntity; started: DeliveryStart[]; messages: OutboxMessage[]; syncs: DeliverySync[] } | null> => {
+    const committed = await this.batcher.submit(async (m): Promise<DeliveryPlan> => {
       const syncs: DeliverySync[] = (r.syncTargets ?? []).map((a) => ({ application: a.name, url: a.repo.url, branch: a.repo.branch, path: a.repo.path, status: 'pending' as const }));
-      const row = await this.deliveries.insertAccepted(m, {
-        provider: source,
-        deliveryId,
-        accepted: true,
-        signature,
-        event: r.event,
-        repository: git ? `${git.project}/${git.slug}` : null,
-        branch: git?.branch ?? null,
-        hash: git?.hash ?? null,
-        applications: [],
-        started: [],
-        skipped: [],
-        sync: syncs[0] ?? null,
-        message: r.message ?? null,
-      });
-      if (!row) return null;
       const started: DeliveryStart[] = [];
-      const messages: OutboxMessage[] = [];
+      const starts: PreparedStart[] = [];
       const skipped = [...(r.skipped ?? [])];
       for (const e of r.fire ?? []) {
         if (!git) break; // triggers fire only for a git event
@@ -186,13 +211,13 @@ export class WebhookService {
           continue;
         }
         try {
-          const { execution, startMessages } = await this.executions.startConfigIn(m, e.row, {
+          const start = await this.executions.prepareStartIn(m, e.row, {
             user: git.pusher ?? undefined,
             artifacts: binding.artifacts,
             trigger: { ...gitTriggerFields(git, r.body, deliveryId), resolvedExpectedArtifacts: binding.resolvedExpectedArtifacts, triggerIndex: e.index },
           });
-          started.push({ ...who, executionId: execution.id });
-          messages.push(...startMessages);
+          started.push({ ...who, executionId: start.execution.id });
+          starts.push(start);
         } catch (err) {
           // Bad parameters, a disabled pipeline or a refused start are decided before anything is written.
           if (!(err instanceof GennakerError) || err.retryable) throw err;
@@ -200,8 +225,23 @@ export class WebhookService {
         }
       }
       const applications = [...new Set([...started.map((s) => s.application), ...skipped.map((s) => s.application), ...syncs.map((s) => s.application)])];
-      await this.deliveries.setResults(m, row.id, { applications, started, skipped });
-      return { row, started, messages, syncs };
+      const delivery: DeliveryPlan['delivery'] = {
+        id: randomUUID(),
+        provider: source,
+        deliveryId,
+        accepted: true,
+        signature,
+        event: r.event,
+        repository: git ? `${git.project}/${git.slug}` : null,
+        branch: git?.branch ?? null,
+        hash: git?.hash ?? null,
+        applications,
+        started,
+        skipped,
+        sync: syncs[0] ?? null,
+        message: r.message ?? null,
+      };
+      return { delivery, starts, started, syncs };
     });
 
     if (!committed) {
@@ -211,7 +251,7 @@ export class WebhookService {
     // Queued without holding the answer: rows BullMQ cannot take now are marked for the relay, and
     // a crash right here leaves them to the repair sweep.
     void this.dispatcher.dispatch(committed.messages).catch((err: unknown) => this.log.warn(`start messages not queued yet: ${errorMessage(err)}`));
-    for (const s of committed.syncs) await this.syncs.enqueue({ application: s.application, deliveryRowId: committed.row.id, hash: git?.hash ?? null });
+    for (const s of committed.syncs) await this.syncs.enqueue({ application: s.application, deliveryRowId: committed.rowId, hash: git?.hash ?? null });
     return { deliveryId, executions: committed.started.map((s) => s.executionId), ...(r.message ? { message: r.message } : {}) };
   }
 }

@@ -10,19 +10,29 @@ export class TriggerDeliveryRepository {
   constructor(private readonly ds: DataSource) {}
 
   /**
-   * Records an accepted delivery in the caller's transaction. Returns null when the same host
-   * delivery id was accepted before (a replay): the unique index decides, even between racing requests.
+   * Records accepted deliveries, with what each started and skipped, in the caller's transaction
+   * and in one statement. Returns the ids of the rows recorded: a host delivery id accepted before
+   * (a replay), or twice in this list, is recorded once; the unique index decides, even between
+   * racing transactions.
    */
-  async insertAccepted(m: EntityManager, d: NewDelivery): Promise<TriggerDeliveryEntity | null> {
-    const row = this.toRow(d);
-    const r = await preparedQuery(
+  async insertAcceptedMany(m: EntityManager, deliveries: NewDelivery[]): Promise<Set<string>> {
+    if (deliveries.length === 0) return new Set();
+    const rows = deliveries.map((d) => {
+      const r = this.toRow(d);
+      return {
+        id: r.id, provider: r.provider, delivery_id: r.deliveryId, signature: r.signature, event: r.event, repository: r.repository, branch: r.branch,
+        hash: r.hash, applications: r.applications, started: r.started, skipped: r.skipped, sync: r.sync, message: r.message, received_at: r.receivedAt,
+      };
+    });
+    const inserted = await preparedQuery(
       m,
       `INSERT INTO trigger_deliveries (id, provider, delivery_id, accepted, signature, event, repository, branch, hash, applications, started, skipped, sync, message, received_at)
-       VALUES ($1, $2, $3, true, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       SELECT id, provider, delivery_id, true, signature, event, repository, branch, hash, applications, started, skipped, sync, message, received_at
+         FROM json_populate_recordset(NULL::trigger_deliveries, $1::json)
        ON CONFLICT (provider, delivery_id) WHERE accepted DO NOTHING RETURNING id`,
-      [row.id, row.provider, row.deliveryId, row.signature, row.event, row.repository, row.branch, row.hash, row.applications, JSON.stringify(row.started), JSON.stringify(row.skipped), row.sync === null ? null : JSON.stringify(row.sync), row.message, row.receivedAt],
+      [JSON.stringify(rows)],
     );
-    return r.length > 0 ? row : null;
+    return new Set(inserted.map((r) => String(r['id'])));
   }
 
   /** Records a refused delivery (bad signature...): it holds no delivery id, so the real one still goes through. */
@@ -30,11 +40,6 @@ export class TriggerDeliveryRepository {
     const row = { ...this.toRow(d), accepted: false };
     await this.ds.manager.insert(TriggerDeliveryEntity, row);
     return row;
-  }
-
-  /** What an accepted delivery started and skipped, in the transaction that recorded it. */
-  async setResults(m: EntityManager, id: string, r: Pick<TriggerDeliveryEntity, 'applications' | 'started' | 'skipped'>): Promise<void> {
-    await preparedQuery(m, `UPDATE trigger_deliveries SET applications = $2, started = $3, skipped = $4 WHERE id = $1`, [id, r.applications, JSON.stringify(r.started), JSON.stringify(r.skipped)]);
   }
 
   async setSync(id: string, sync: DeliverySync): Promise<void> {

@@ -42,13 +42,20 @@ function loadVerify(): Promise<Verify> {
 /**
  * Which of `secrets` authenticate this body. The HMAC is over the exact bytes received; a body
  * that is not UTF-8 cannot have been signed by GitHub or Bitbucket (they send JSON) and matches none.
+ * Two different secrets cannot both authenticate one signature (or equal one token), so the search
+ * stops at the first that does: callers put the likeliest first.
  */
 export async function verifiedSecrets(source: GitSource, headers: Headers, rawBody: Uint8Array, secrets: readonly string[]): Promise<{ result: SignatureResult; secrets: Set<string> }> {
   const given = header(headers, signatureHeaderOf(source));
   const ok = new Set<string>();
   if (given === undefined || given === '') return { result: 'missing', secrets: ok };
   if (source === 'gitlab') {
-    for (const s of secrets) if (constantTimeEqual(given, s)) ok.add(s);
+    for (const s of secrets) {
+      if (constantTimeEqual(given, s)) {
+        ok.add(s);
+        break;
+      }
+    }
     return { result: ok.size > 0 ? 'valid' : 'invalid', secrets: ok };
   }
   if (!/^sha256=[0-9a-f]{64}$/i.test(given)) return { result: 'invalid', secrets: ok };
@@ -62,7 +69,10 @@ export async function verifiedSecrets(source: GitSource, headers: Headers, rawBo
   const verify = await loadVerify();
   const signature = given.toLowerCase();
   for (const s of secrets) {
-    if (s !== '' && (await verify(s, text, signature))) ok.add(s);
+    if (s !== '' && (await verify(s, text, signature))) {
+      ok.add(s);
+      break;
+    }
   }
   return { result: ok.size > 0 ? 'valid' : 'invalid', secrets: ok };
 }
