@@ -38,13 +38,16 @@ async function rawBullmq(): Promise<number> {
   }
   let done = 0;
   const started = Date.now();
-  const worker = new Worker('noop', async () => undefined, { connection: connection.duplicate(), prefix, concurrency: C });
+  // A connection given to BullMQ stays open when the worker closes: kept here to close it (or the bench never exits).
+  const workerConnection = connection.duplicate();
+  const worker = new Worker('noop', async () => undefined, { connection: workerConnection, prefix, concurrency: C });
   worker.on('completed', () => done++);
   await waitFor(() => done >= RAW_JOBS, { timeoutMs: 300_000, intervalMs: 20 });
   const seconds = (Date.now() - started) / 1000;
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
+  workerConnection.disconnect();
   connection.disconnect();
   return RAW_JOBS / seconds;
 }
