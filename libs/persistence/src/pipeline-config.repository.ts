@@ -1,3 +1,4 @@
+import { Coalescer } from '@gennaker/common';
 import type { QueryDeepPartialEntity } from 'typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { PipelineConfigEntity } from './entities/pipeline-config.entity';
@@ -18,19 +19,27 @@ export class PipelineConfigRepository {
 
   /**
    * A pipeline with its application's permissions, in one statement (a start's guard needs both).
-   * `permissions` is undefined when the application does not exist.
+   * `permissions` is undefined when the application does not exist. Requests arriving together
+   * share that statement (a read that starts after they asked); each gets objects of its own.
    */
   async byIdWithPermissions(id: string): Promise<{ pipeline: PipelineConfigEntity; permissions: unknown } | null> {
+    const r = (await this.guardReads.submit(id)).get(id);
+    if (!r) return null;
+    return {
+      pipeline: toPipelineConfig({ ...r, config: JSON.parse(r['config'] as string) }),
+      permissions: r['app_exists'] === true ? (JSON.parse((r['app_permissions'] as string | null) ?? 'null') ?? null) : undefined,
+    };
+  }
+
+  private readonly guardReads = new Coalescer<string, Map<string, Record<string, unknown>>>(async (ids) => {
     const rows = await preparedQuery(
       this.ds.manager,
-      `SELECT ${PIPELINE_COLUMNS}, a.name IS NOT NULL AS app_exists, a.permissions AS app_permissions
-         FROM pipeline_configs p LEFT JOIN applications a ON a.name = p.application WHERE p.id = $1`,
-      [id],
+      `SELECT ${PIPELINE_COLUMNS.replace('p.config', 'p.config::text AS config')}, a.name IS NOT NULL AS app_exists, a.permissions::text AS app_permissions
+         FROM pipeline_configs p LEFT JOIN applications a ON a.name = p.application WHERE p.id = ANY($1::text[])`,
+      [[...new Set(ids)]],
     );
-    const r = rows[0];
-    if (!r) return null;
-    return { pipeline: toPipelineConfig(r), permissions: r['app_exists'] === true ? (r['app_permissions'] ?? null) : undefined };
-  }
+    return new Map(rows.map((row) => [row['id'] as string, row]));
+  });
 
   byName(application: string, name: string, m: EntityManager = this.ds.manager): Promise<PipelineConfigEntity | null> {
     return m.findOne(PipelineConfigEntity, { where: { application, name } });
