@@ -127,6 +127,17 @@ describe('logs', () => {
     expect(stack.logs()).not.toContain(ADMIN);
     expect(stack.logs()).not.toContain(METRICS_TOKEN);
   });
+
+  it("tell the operator at start when Postgres' autovacuum is off, and only then", async () => {
+    const { Client } = await import('pg');
+    const c = new Client({ connectionString: stack.databaseUrl });
+    await c.connect();
+    const off = (await c.query(`SELECT current_setting('autovacuum') <> 'on' OR current_setting('track_counts') <> 'on' AS off`)).rows[0].off as boolean;
+    await c.end();
+    const warned = () => stack.workers[0]!.output.join('').split('\n').some((l) => l.includes('"level":"warn"') && l.includes('autovacuum='));
+    if (off) await waitFor(warned, { message: () => stack.workers[0]!.output.join('').slice(-2000) });
+    else expect(warned()).toBe(false);
+  });
 });
 
 describe('traces', () => {

@@ -2,11 +2,12 @@ import { errorMessage } from '@gennaker/common';
 import { ExecutionRepository, OutboxRepository } from '@gennaker/persistence';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
 import { OutboxDispatcher } from './dispatcher.service';
 import { EngineService } from './engine.service';
 import { redisOptions } from './redis.util';
 import type { RuntimeSettings } from './settings';
-import { EXECUTION_REPOSITORY, OUTBOX_REPOSITORY, RUNTIME_SETTINGS } from './tokens';
+import { DATA_SOURCE, EXECUTION_REPOSITORY, OUTBOX_REPOSITORY, RUNTIME_SETTINGS } from './tokens';
 
 export interface RepairReport {
   redelivered: number;
@@ -32,12 +33,14 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
     @Inject(OutboxDispatcher) private readonly dispatcher: OutboxDispatcher,
     @Inject(EngineService) private readonly engine: EngineService,
     @Inject(RUNTIME_SETTINGS) private readonly settings: RuntimeSettings,
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
   ) {
     this.redis = new Redis({ ...redisOptions(settings.redisUrl), maxRetriesPerRequest: 1 });
     this.redis.on('error', () => undefined);
   }
 
   onApplicationBootstrap(): void {
+    void this.checkAutovacuum();
     const s = this.settings;
     this.every(s.relayIntervalMs, () => this.relay());
     this.every(s.repairIntervalMs, () => this.withLock('repair', s.repairIntervalMs, () => this.repair()));
@@ -85,6 +88,25 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
       this.log.warn(`repair: re-sent ${report.redelivered} lost message(s), re-drove ${report.reconciled} execution(s), restarted ${report.buffersKicked} waiting queue(s)`);
     }
     return report;
+  }
+
+  /**
+   * The outbox takes one insert and one delete per message, and executions and stages are updated
+   * as they run: without autovacuum their dead rows are never reclaimed and every scan pays for
+   * them. Said once at start, where an operator looks.
+   */
+  private async checkAutovacuum(): Promise<void> {
+    try {
+      const rows = (await this.ds.query(`SELECT current_setting('autovacuum') AS on, current_setting('track_counts') AS counts`)) as Array<{ on: string; counts: string }>;
+      const r = rows[0];
+      if (r && (r.on !== 'on' || r.counts !== 'on')) {
+        this.log.warn(
+          `Postgres runs with autovacuum=${r.on}, track_counts=${r.counts}: the outbox, executions and stages tables will keep every dead row and slow down. Turn autovacuum on, or VACUUM (ANALYZE) those tables regularly (docs/operations.md).`,
+        );
+      }
+    } catch (err) {
+      this.log.warn(`could not read Postgres' autovacuum setting: ${errorMessage(err)}`);
+    }
   }
 
   async retention(): Promise<number> {
