@@ -82,6 +82,18 @@ describe('ExecutionRepository', () => {
     expect((await repo.load(e.id))!.stages[0]!.tasks).toEqual([]);
   });
 
+  it('loads an execution with whether one of its messages is still pending, in one read', async () => {
+    const e = createExecution({ id: newId(), type: 'PIPELINE', config: { application: 'app', name: 'lp', stages: [{ refId: '1', type: 'wait', waitTime: 1 }] }, pipelineConfigId: null, trigger: {}, now: Date.now(), newId });
+    const run = { id: newId(), executionId: e.id, type: 'RunTask', queue: 'tasks', payload: {}, deliverAt: Date.now() };
+    await ds.transaction((m) => repo.insert(m, e, outboxRows([run], true)));
+    const loaded = await repo.loadWithPending(e.id, run.id);
+    expect(loaded).toEqual({ execution: e, pending: true });
+    expect(repo.versionOf(loaded!.execution)).toBe(1);
+    await ds.transaction((m) => repo.lockAndTake(m, e.id, run.id));
+    expect(await repo.loadWithPending(e.id, run.id)).toEqual({ execution: e, pending: false });
+    expect(await repo.loadWithPending(newId(), run.id)).toBeNull();
+  });
+
   it('locks an execution and takes the message being handled in one statement, only once the lock is held', async () => {
     const e = createExecution({ id: newId(), type: 'PIPELINE', config: { application: 'app', name: 'lt', stages: [] }, pipelineConfigId: null, trigger: {}, now: Date.now(), newId });
     const msg = (id: string) => ({ id, executionId: e.id, type: 'StartExecution', queue: 'engine', payload: {}, deliverAt: Date.now() });

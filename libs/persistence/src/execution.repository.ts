@@ -58,6 +58,15 @@ function insertRowsSql(a: RowsToInsert, param: number): string {
  * Executions with their stages and tasks. The engine's hot path: loads and stores a whole
  * execution in a handful of statements, writing only rows that changed.
  */
+/** An execution with its stages and tasks (as JSON) in one row; `extra` adds columns. */
+function loadSql(extra: string): string {
+  return `SELECT e.*, COALESCE((
+     SELECT json_agg(x ORDER BY x.seq) FROM (
+       SELECT s.*, COALESCE((SELECT json_agg(t ORDER BY t.seq) FROM tasks t WHERE t.stage_id = s.id), '[]'::json) AS task_rows
+         FROM stages s WHERE s.execution_id = e.id) x), '[]'::json) AS stage_rows${extra}
+     FROM executions e WHERE e.id = $1`;
+}
+
 export class ExecutionRepository {
   constructor(private readonly ds: DataSource) {}
 
@@ -66,17 +75,20 @@ export class ExecutionRepository {
 
   /** Loads an execution with its stages and tasks in one statement. */
   async load(id: string, options: { manager?: EntityManager } = {}): Promise<Execution | null> {
-    const m = options.manager ?? this.ds.manager;
-    const rows: Row[] = await preparedQuery(m, 
-      `SELECT e.*, COALESCE((
-         SELECT json_agg(x ORDER BY x.seq) FROM (
-           SELECT s.*, COALESCE((SELECT json_agg(t ORDER BY t.seq) FROM tasks t WHERE t.stage_id = s.id), '[]'::json) AS task_rows
-             FROM stages s WHERE s.execution_id = e.id) x), '[]'::json) AS stage_rows
-         FROM executions e WHERE e.id = $1`,
-      [id],
-    );
-    const row = rows[0];
-    if (!row) return null;
+    const row = (await preparedQuery(options.manager ?? this.ds.manager, loadSql(''), [id]))[0];
+    return row ? this.toLoaded(row) : null;
+  }
+
+  /**
+   * load, and whether the outbox message `outboxId` is still pending (not handled yet), in one
+   * statement: what a task run reads before it calls out. null when the execution does not exist.
+   */
+  async loadWithPending(id: string, outboxId: string): Promise<{ execution: Execution; pending: boolean } | null> {
+    const row = (await preparedQuery(this.ds.manager, loadSql(', EXISTS (SELECT 1 FROM outbox o WHERE o.id = $2) AS pending'), [id, outboxId]))[0];
+    return row ? { execution: this.toLoaded(row), pending: row['pending'] === true } : null;
+  }
+
+  private toLoaded(row: Row): Execution {
     const execution = toExecution(row, (row['stage_rows'] as Row[]) ?? []);
     this.versions.set(execution, Number(row['version'] ?? 0));
     return execution;

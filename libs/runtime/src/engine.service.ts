@@ -155,10 +155,11 @@ export class EngineService {
   }
 
   async handleFinished(outboxId: string, executionId: string): Promise<void> {
-    const execution = await this.executions.load(executionId);
-    if (execution && this.finishListeners.length > 0) {
-      if (!(await this.outbox.exists(outboxId))) return;
-      await Promise.all(this.finishListeners.map((l) => l(execution)));
+    if (this.finishListeners.length > 0) {
+      // One read: the execution, and whether this message is still pending (a redelivered job's is not).
+      const loaded = await this.executions.loadWithPending(executionId, outboxId);
+      if (loaded && !loaded.pending) return;
+      if (loaded) await Promise.all(this.finishListeners.map((l) => l(loaded.execution)));
     }
     // One statement: its own transaction.
     await this.outbox.take(this.ds.manager, outboxId);

@@ -9,13 +9,13 @@ import {
   type TaskOutcome,
   type TaskResult,
 } from '@gennaker/engine';
-import { ExecutionRepository, OutboxRepository } from '@gennaker/persistence';
+import { ExecutionRepository } from '@gennaker/persistence';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { EngineService } from './engine.service';
 import { EventBus } from './event-bus.service';
 import type { ExecutionAuthorizer } from './execution-authorizer';
 import type { RuntimeSettings } from './settings';
-import { EXECUTION_REPOSITORY, OUTBOX_REPOSITORY, RUNTIME_SETTINGS } from './tokens';
+import { EXECUTION_REPOSITORY, RUNTIME_SETTINGS } from './tokens';
 
 type RunTaskMessage = Extract<EngineMessage, { type: 'RunTask' }>;
 type CancelStageMessage = Extract<EngineMessage, { type: 'CancelStage' }>;
@@ -36,7 +36,6 @@ export class TaskRunner implements OnModuleDestroy {
   constructor(
     @Inject(EngineService) private readonly engine: EngineService,
     @Inject(EXECUTION_REPOSITORY) private readonly executions: ExecutionRepository,
-    @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
     @Inject(EventBus) events: EventBus,
     @Inject(RUNTIME_SETTINGS) private readonly settings: RuntimeSettings,
   ) {
@@ -58,12 +57,14 @@ export class TaskRunner implements OnModuleDestroy {
 
   async runTask(outboxId: string, message: RunTaskMessage): Promise<void> {
     const { executionId, stageId, taskId } = message;
-    if (!(await this.outbox.exists(outboxId))) return; // handled already (a redelivered job)
-    const execution = await this.executions.load(executionId);
-    if (!execution) {
+    // One read: the execution, and whether this message is still pending (a redelivered job's is not).
+    const loaded = await this.executions.loadWithPending(executionId, outboxId);
+    if (!loaded) {
       await this.engine.apply(executionId, { outboxId }, () => undefined);
       return;
     }
+    if (!loaded.pending) return; // handled already
+    const execution = loaded.execution;
     const registry = this.engine.registry;
     const decision = prepareRunTask(execution, stageId, taskId, registry, Date.now());
     if (decision.action === 'drop') {
