@@ -51,11 +51,31 @@ export class EventBus implements OnModuleDestroy {
     await this.pub.publish(this.cancelChannel, executionId).catch(() => undefined);
   }
 
-  subscribe(listener: Listener): () => void {
-    this.ensureSubscriber();
+  /**
+   * Calls `listener` with every status change published from now on. Resolves once the process
+   * receives them (a reader that subscribes, then reads the state, misses nothing in between).
+   * The process listens to the events channel only while it has a listener: without one (a worker,
+   * an api nobody watches) it is not woken by every step of every run.
+   */
+  async subscribe(listener: Listener): Promise<() => void> {
+    const sub = this.ensureSubscriber();
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.eventsSubscription ??= sub.subscribe(this.eventsChannel).then(
+      () => undefined,
+      (err: unknown) => {
+        this.eventsSubscription = null;
+        this.log.debug(`events not subscribed: ${String(err)}`);
+      },
+    );
+    await this.eventsSubscription;
+    return () => {
+      if (!this.listeners.delete(listener) || this.listeners.size > 0) return;
+      this.eventsSubscription = null;
+      void sub.unsubscribe(this.eventsChannel).catch(() => undefined);
+    };
   }
+
+  private eventsSubscription: Promise<void> | null = null;
 
   onCancel(listener: (executionId: string) => void): () => void {
     this.ensureSubscriber();
@@ -63,8 +83,8 @@ export class EventBus implements OnModuleDestroy {
     return () => this.cancelListeners.delete(listener);
   }
 
-  private ensureSubscriber(): void {
-    if (this.sub) return;
+  private ensureSubscriber(): Redis {
+    if (this.sub) return this.sub;
     const sub = new Redis({ ...redisOptions(this.settings.redisUrl), maxRetriesPerRequest: null });
     sub.on('error', () => undefined);
     sub.on('message', (channel: string, payload: string) => {
@@ -72,6 +92,7 @@ export class EventBus implements OnModuleDestroy {
         for (const l of this.cancelListeners) l(payload);
         return;
       }
+      if (this.listeners.size === 0) return;
       let events: EngineEvent[];
       try {
         events = JSON.parse(payload) as EngineEvent[];
@@ -80,8 +101,9 @@ export class EventBus implements OnModuleDestroy {
       }
       for (const e of events) for (const l of this.listeners) l(e);
     });
-    void sub.subscribe(this.eventsChannel, this.cancelChannel).catch(() => undefined);
+    void sub.subscribe(this.cancelChannel).catch(() => undefined);
     this.sub = sub;
+    return sub;
   }
 
   async onModuleDestroy(): Promise<void> {

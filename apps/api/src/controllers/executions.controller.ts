@@ -1,5 +1,5 @@
 import { InputError, isPlainObject } from '@gennaker/common';
-import { EXECUTION_STATUSES, isComplete, isStatus, type EngineEvent, type ExecutionStatus } from '@gennaker/engine';
+import { EXECUTION_STATUSES, isComplete, isStatus, type EngineEvent, type Execution, type ExecutionStatus } from '@gennaker/engine';
 import { EventBus, ExecutionService } from '@gennaker/runtime';
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
@@ -98,40 +98,58 @@ export class ExecutionsController {
   /** Server-sent events: a snapshot first, then one event per status change of this execution. */
   @Get('executions/:id/events')
   async stream(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const first = await this.executions.get(id);
+    let seq = 0;
+    const send = (event: string, data: unknown): void => {
+      res.write(`id: ${++seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    // Listening before the snapshot is read: a change made meanwhile is in the snapshot or comes after it.
+    let snapshotSent = false;
+    let missed = false;
+    let pending: NodeJS.Timeout | null = null;
+    const refresh = (): void => {
+      // Coalesce bursts into one fresh snapshot so clients see contexts and outputs too.
+      if (pending) return;
+      pending = setTimeout(() => {
+        pending = null;
+        this.executions
+          .get(id)
+          .then((e) => send('snapshot', executionView(e)))
+          .catch(() => undefined);
+      }, 100);
+    };
+    const unsubscribe = await this.events.subscribe((event: EngineEvent) => {
+      if (event.executionId !== id) return;
+      if (!snapshotSent) {
+        missed = true; // maybe after the snapshot's read: a fresh one follows it
+        return;
+      }
+      send('status', { ...event, time: new Date(event.time).toISOString() });
+      refresh();
+    });
+    let heartbeat: NodeJS.Timeout | null = null;
+    const close = (): void => {
+      unsubscribe();
+      if (heartbeat) clearInterval(heartbeat);
+      if (pending) clearTimeout(pending);
+    };
+    req.on('close', close);
+    let first: Execution;
+    try {
+      first = await this.executions.get(id);
+    } catch (err) {
+      close();
+      throw err;
+    }
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
     res.setHeader('Connection', 'keep-alive');
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
-    let seq = 0;
-    const send = (event: string, data: unknown): void => {
-      res.write(`id: ${++seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    };
     send('snapshot', executionView(first));
-    let pending: NodeJS.Timeout | null = null;
-    const unsubscribe = this.events.subscribe((event: EngineEvent) => {
-      if (event.executionId !== id) return;
-      send('status', { ...event, time: new Date(event.time).toISOString() });
-      // Coalesce bursts into one fresh snapshot so clients see contexts and outputs too.
-      if (!pending) {
-        pending = setTimeout(() => {
-          pending = null;
-          this.executions
-            .get(id)
-            .then((e) => send('snapshot', executionView(e)))
-            .catch(() => undefined);
-        }, 100);
-      }
-    });
-    const heartbeat = setInterval(() => res.write(`: keep-alive\n\n`), 15_000);
-    const close = (): void => {
-      unsubscribe();
-      clearInterval(heartbeat);
-      if (pending) clearTimeout(pending);
-    };
-    req.on('close', close);
+    snapshotSent = true;
+    if (missed) refresh();
+    if (!req.destroyed) heartbeat = setInterval(() => res.write(`: keep-alive\n\n`), 15_000);
     if (isComplete(first.status)) send('complete', { status: first.status });
   }
 }
