@@ -44,6 +44,12 @@ export async function bootstrap(port = Number(process.env['GENNAKER_API_PORT'] ?
   app.use('/api', json({ limit: '5mb', type: () => true, strict: true, verify: refuseBom }), bodyErrors);
   app.enableShutdownHooks();
   await app.listen(port, process.env['GENNAKER_API_HOST'] ?? '0.0.0.0');
+  // Keep idle connections longer than the proxies and load balancers in front do (60 s is the usual
+  // idle timeout): with Node's 5 s, the api closed connections a client had just picked to send on,
+  // and that request failed with a reset (seen as ECONNRESET by the webhook bench, as 502 behind a proxy).
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   return app;
 }
 

@@ -111,6 +111,19 @@ describe('metrics', () => {
   });
 });
 
+describe('http', () => {
+  it('keeps idle connections open longer than load balancers do (65 s, not Node\'s 5 s)', async () => {
+    const { get } = await import('node:http');
+    const header = await new Promise<string | undefined>((resolve, reject) => {
+      get(`${stack.apiUrl}/api/v1/health`, { headers: { connection: 'keep-alive' } }, (res) => {
+        res.resume();
+        resolve(res.headers['keep-alive']);
+      }).on('error', reject);
+    });
+    expect(header).toBe('timeout=65');
+  });
+});
+
 describe('logs', () => {
   it('are JSON lines, with execution and stage ids on engine logs and no secret', async () => {
     const worker = stack.workers[0]!.output.join('').split('\n').filter((l) => l.startsWith('{'));
