@@ -117,7 +117,7 @@ describe('http', () => {
     const header = await new Promise<string | undefined>((resolve, reject) => {
       get(`${stack.apiUrl}/api/v1/health`, { headers: { connection: 'keep-alive' } }, (res) => {
         res.resume();
-        resolve(res.headers['keep-alive']);
+        resolve(res.headers['keep-alive'] as string | undefined);
       }).on('error', reject);
     });
     expect(header).toBe('timeout=65');
