@@ -54,10 +54,6 @@ function insertRowsSql(a: RowsToInsert, param: number): string {
   return `INSERT INTO ${a.table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${a.table}, $${param}::json) RETURNING 1`;
 }
 
-/**
- * Executions with their stages and tasks. The engine's hot path: loads and stores a whole
- * execution in a handful of statements, writing only rows that changed.
- */
 /** An execution with its stages and tasks (as JSON) in one row; `extra` adds columns. */
 function loadSql(extra: string): string {
   return `SELECT e.*, COALESCE((
@@ -67,6 +63,10 @@ function loadSql(extra: string): string {
      FROM executions e WHERE e.id = $1`;
 }
 
+/**
+ * Executions with their stages and tasks. The engine's hot path: loads and stores a whole
+ * execution in a handful of statements, writing only rows that changed.
+ */
 export class ExecutionRepository {
   constructor(private readonly ds: DataSource) {}
 

@@ -34,7 +34,6 @@ type Headers = Record<string, string | string[] | undefined>;
 interface DeliveryPlan {
   delivery: NewDelivery & { id: string };
   starts: PreparedStart[];
-  started: DeliveryStart[];
   syncs: DeliverySync[];
 }
 
@@ -156,7 +155,7 @@ export class WebhookService {
     return plans.map((p) => {
       if (!recorded.has(p.delivery.id)) return null;
       const mine = new Set(p.starts.map((s) => s.execution.id));
-      return { rowId: p.delivery.id, started: p.started, messages: messages.filter((msg) => msg.executionId !== null && mine.has(msg.executionId)), syncs: p.syncs };
+      return { rowId: p.delivery.id, started: p.delivery.started, messages: messages.filter((msg) => msg.executionId !== null && mine.has(msg.executionId)), syncs: p.syncs };
     });
   }
 
@@ -241,7 +240,7 @@ export class WebhookService {
         sync: syncs[0] ?? null,
         message: r.message ?? null,
       };
-      return { delivery, starts, started, syncs };
+      return { delivery, starts, syncs };
     });
 
     if (!committed) {
