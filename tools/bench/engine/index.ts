@@ -8,6 +8,7 @@ import { Agent, request } from 'node:http';
 import { Stack, waitFor } from '@gennaker/testkit';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { machineBusySeconds, processCpuSeconds } from '../shared/cpu';
 
 const C = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
 const RAW_JOBS = Number(process.env['BENCH_RAW_JOBS'] ?? 20_000);
@@ -58,19 +59,6 @@ interface EngineRun {
   p99: number;
   /** CPU time per execution, ms: the api process, the worker process, and the whole machine. */
   cpuMs: { api: number; worker: number; machine: number };
-}
-
-/** CPU seconds a process has used (user + system), from /proc. */
-function processCpuSeconds(pid: number | undefined): number {
-  if (!pid) return NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** CPU seconds the whole machine has been busy (every process: api, worker, Postgres, Redis, this bench). */
-function machineBusySeconds(): number {
-  const [, user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
-  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0)) / 100;
 }
 
 function cpuNow(stack: Stack): { api: number; worker: number; machine: number } {

@@ -17,7 +17,6 @@ import { Stack } from '@gennaker/testkit';
 import { buildWebIfStale, launchChromium, startWebServer } from '../../../apps/web/e2e/ui-stack';
 
 const PIPELINES = 10;
-const PER_PIPELINE = 100;
 const BIG_STAGES = 200;
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
 const TARGET_MS = 1000;

@@ -8,6 +8,7 @@ import { createHmac } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { Stack, waitFor } from '@gennaker/testkit';
 import { Client } from 'pg';
+import { machineBusySeconds, processCpuSeconds } from '../shared/cpu';
 
 const RATE = Number(process.env['BENCH_RATE'] ?? 200);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 30);
@@ -87,6 +88,13 @@ async function main(): Promise<void> {
     const executionIds: string[] = [];
     let matched = 0;
     const inflight: Array<Promise<void>> = [];
+    // CPU used while the deliveries are sent (and their runs go on): what one delivery costs.
+    const cpuNow = () => ({
+      api: processCpuSeconds(stack.api?.proc.pid),
+      workers: stack.workers.reduce((sum, w) => sum + processCpuSeconds(w.proc.pid), 0),
+      machine: machineBusySeconds(),
+    });
+    const cpu0 = cpuNow();
     const t0 = performance.now();
     const wall0 = Date.now();
     for (let i = 0; i < total; i++) {
@@ -116,6 +124,8 @@ async function main(): Promise<void> {
     }
     const sendSeconds = (performance.now() - t0) / 1000;
     await Promise.all(inflight);
+    const cpu1 = cpuNow();
+    const cpuMsPerDelivery = (k: keyof typeof cpu0) => Math.round(((cpu1[k] - cpu0[k]) * 1000 * 100) / total) / 100;
 
     // Wait until every matched delivery's execution has started its first stage, or until no more
     // start for 60 s (an engine that cannot keep up): the figures then say how many never did.
@@ -167,6 +177,8 @@ async function main(): Promise<void> {
       ackP50Ms: Math.round(percentile(acks, 50) * 10) / 10,
       ackP99Ms: Math.round(percentile(acks, 99) * 10) / 10,
       ackMaxMs: Math.round((acks[acks.length - 1] ?? NaN) * 10) / 10,
+      // CPU per delivery while sending (2 vCPUs at 200/s leave 10 ms, all processes together).
+      cpuMsPerDelivery: { api: cpuMsPerDelivery('api'), workers: cpuMsPerDelivery('workers'), machine: cpuMsPerDelivery('machine') },
       toFirstStageP50Ms: WORKERS > 0 ? Math.round(percentile(toFirstStage, 50)) : null,
       toFirstStageP99Ms: WORKERS > 0 ? Math.round(percentile(toFirstStage, 99)) : null,
       matched,
