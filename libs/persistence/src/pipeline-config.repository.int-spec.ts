@@ -41,8 +41,9 @@ describe('PipelineConfigRepository.byIdWithPermissions', () => {
   });
 
   it('answers requests arriving together with one statement, each with objects of its own', async () => {
-    const pool = (ds.driver as unknown as { master: { query: (...args: unknown[]) => unknown } }).master;
-    const query = vi.spyOn(pool, 'query');
+    // A statement outside a transaction takes a pooled connection for itself.
+    const pool = (ds.driver as unknown as { master: { connect: (...args: unknown[]) => unknown } }).master;
+    const query = vi.spyOn(pool, 'connect');
     const ids = ['p-locked', 'p-open', 'p-locked', 'nope', 'p-orphan', 'p-locked'];
     const found = await Promise.all(ids.map((id) => pipelines.byIdWithPermissions(id)));
     expect(found.map((f) => f?.pipeline.id ?? null)).toEqual(['p-locked', 'p-open', 'p-locked', null, 'p-orphan', 'p-locked']);
