@@ -257,6 +257,36 @@ describe('concurrency limits and orchestrations', () => {
     expect(Date.parse(eb.startTime)).toBeGreaterThanOrEqual(Date.parse(ea.endTime));
   });
 
+  it('starts every waiting run while runs end and others are started, never more than the limit at once', async () => {
+    // Ends of runs race starts deciding to wait: a start that counted an ending run as running
+    // must still be started when that run ends. No repair sweep here (it would start forgotten
+    // waiting runs late, hiding a lost one).
+    const own = await Stack.start({ workers: 2, env: { GENNAKER_REPAIR_INTERVAL_MS: '3600000' } });
+    try {
+      expect((await own.client.post('/api/v1/applications', { name: 'engine' })).status).toBe(201);
+      const created = await own.client.post('/api/v1/pipelines', {
+        application: 'engine', name: 'two-at-a-time', limitConcurrent: true, maxConcurrentExecutions: 2, keepWaitingPipelines: true,
+        // Runs short enough to end while the next ones are being started.
+        stages: [{ refId: '1', type: 'wait', waitTime: 0.05 }],
+      });
+      expect(created.status).toBe(201);
+      const ids: string[] = [];
+      for (let round = 0; round < 5; round++) {
+        const started = await Promise.all(Array.from({ length: 6 }, () => own.client.post(`/api/v1/pipelines/${created.body.id}/executions`, {})));
+        ids.push(...started.map((r) => r.body.id as string));
+      }
+      const ended = await Promise.all(ids.map((e) => own.untilExecution(e, ['SUCCEEDED', 'TERMINAL', 'CANCELED'], { timeoutMs: 30_000, intervalMs: 50 })));
+      expect(ended.map((e) => e.status)).toEqual(ids.map(() => 'SUCCEEDED'));
+      const edges = ended.flatMap((e) => [{ t: Date.parse(e.startTime), d: 1 }, { t: Date.parse(e.endTime), d: -1 }]).sort((x, y) => x.t - y.t || x.d - y.d);
+      let running = 0;
+      let most = 0;
+      for (const edge of edges) most = Math.max(most, (running += edge.d));
+      expect(most).toBeLessThanOrEqual(2);
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('runs an ad-hoc orchestration', async () => {
     const r = await api().post('/api/v1/applications/engine/tasks', { description: 'two waits', job: [{ type: 'wait', waitTime: 0 }, { type: 'wait', waitTime: 0 }] });
     expect(r.status).toBe(202);

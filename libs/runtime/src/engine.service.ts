@@ -113,12 +113,8 @@ function needsConcurrencyCheck(execution: Execution): boolean {
   return (execution.status === 'NOT_STARTED' || execution.status === 'BUFFERED') && execution.pipelineConfigId !== null && limited;
 }
 
-function waitingStartsOf(messages: OutboundMessage[]): string[] {
-  return messages.flatMap((o) => (o.message.type === 'StartWaitingExecutions' ? [o.message.pipelineConfigId] : []));
-}
-
-function withoutIdle(messages: OutboundMessage[], idle: Set<string>): OutboundMessage[] {
-  return idle.size === 0 ? messages : messages.filter((o) => o.message.type !== 'StartWaitingExecutions' || !idle.has(o.message.pipelineConfigId));
+function isWaitingStart(o: OutboundMessage): boolean {
+  return o.message.type === 'StartWaitingExecutions';
 }
 
 /**
@@ -217,13 +213,13 @@ export class EngineService {
           : await this.executions.load(executionId, { manager: m });
       if (!execution) return null;
       const step = await this.step(m, execution, { woken, actor: options.actor }, fn);
-      const idle = await this.idleWaitingStarts(m, waitingStartsOf(step.messages));
-      const rows = withoutIdle(step.messages, idle).map((o) => this.toOutbox(o, execution.id));
+      const rows = step.messages.filter((o) => !isWaitingStart(o)).map((o) => this.toOutbox(o, execution.id));
       if (rows.length === 0 && !step.dropPending && this.executions.unchanged(step.before, execution)) {
         return { value: step.value, execution, stored: [] as StoredOutboxMessage[], events: step.events, dropped: [] as Array<{ id: string; queue: string }> };
       }
       const result = await this.executions.commit(m, step.before, execution, { rows: outboxRows(rows, true), dropPending: step.dropPending });
-      return { value: step.value, execution, stored: result.stored.map(toStoredMessage), events: step.events, dropped: result.dropped };
+      const waiting = await this.storeWaitingStarts(m, [step]);
+      return { value: step.value, execution, stored: [...result.stored.map(toStoredMessage), ...waiting], events: step.events, dropped: result.dropped };
     });
     if (!committed) return null;
     await this.afterCommit(committed.stored, committed.events, [committed], committed.dropped);
@@ -363,14 +359,14 @@ export class EngineService {
         steps.push(await this.step(m, l.execution, { woken: l.pending.get(g.outboxId)?.woken === true }, ({ transition }) => handle(transition, g.message)));
       }
     }
-    const idle = await this.idleWaitingStarts(m, steps.flatMap((s) => waitingStartsOf(s.messages)));
     const changed = steps.flatMap((s) => {
-      const rows = withoutIdle(s.messages, idle).map((o) => this.toOutbox(o, s.execution.id));
+      const rows = s.messages.filter((o) => !isWaitingStart(o)).map((o) => this.toOutbox(o, s.execution.id));
       if (rows.length === 0 && !s.dropPending && this.executions.unchanged(s.before, s.execution)) return [];
       return [{ before: s.before, execution: s.execution, outboxRows: outboxRows(rows, true), dropPending: s.dropPending }];
     });
     const result = await this.executions.commitMany(m, changed, taken);
-    return { steps, stored: result.stored.map(toStoredMessage), dropped: result.dropped, alone };
+    const waiting = await this.storeWaitingStarts(m, steps);
+    return { steps, stored: [...result.stored.map(toStoredMessage), ...waiting], dropped: result.dropped, alone };
   }
 
   /**
@@ -511,17 +507,22 @@ export class EngineService {
   }
 
   /**
-   * Of the pipelines whose "start waiting executions" messages are about to be stored, those with
-   * no BUFFERED run: their message is dropped (most runs finish with nothing waiting, and it would
-   * cost a job and a transaction each). Holding the pipelines' locks (taken in id order, so two
-   * groups never deadlock) makes the check exact against a start deciding to buffer meanwhile.
+   * Stores the "start waiting executions" messages of the steps (sent when a run ends) for the
+   * pipelines that have a BUFFERED run; for the others (most runs finish with nothing waiting) they
+   * would cost a job and a transaction each. Called after the steps' changes are written: the
+   * pipelines' locks (taken in id order, so two transactions never deadlock) are then held only
+   * for this check and the commit, not while the changes are written. The check is exact: a start
+   * that counted one of these runs as running and chose to wait holds the lock until it commits, so
+   * it is seen here; one that counts after this commit sees the run ended.
    */
-  private async idleWaitingStarts(m: EntityManager, configIds: string[]): Promise<Set<string>> {
-    const ids = [...new Set(configIds)].sort();
-    if (ids.length === 0) return new Set();
+  private async storeWaitingStarts(m: EntityManager, steps: Array<Step<unknown>>): Promise<StoredOutboxMessage[]> {
+    const messages = steps.flatMap((s) => s.messages.filter(isWaitingStart).map((o) => ({ o, executionId: s.execution.id })));
+    if (messages.length === 0) return [];
+    const ids = [...new Set(messages.map(({ o }) => (o.message as { pipelineConfigId: string }).pipelineConfigId))].sort();
     await preparedQuery(m, CONFIG_LOCKS_SQL, [ids]);
     const buffered = await this.executions.bufferedPipelines(m, ids);
-    return new Set(ids.filter((id) => !buffered.has(id)));
+    const needed = messages.filter(({ o }) => buffered.has((o.message as { pipelineConfigId: string }).pipelineConfigId));
+    return this.outbox.add(m, needed.map(({ o, executionId }) => this.toOutbox(o, executionId)), true);
   }
 
   /**
