@@ -117,6 +117,11 @@ function isWaitingStart(o: OutboundMessage): boolean {
   return o.message.type === 'StartWaitingExecutions';
 }
 
+/** The pipeline of a "start waiting executions" message. */
+function waitingPipeline(o: OutboundMessage): string {
+  return (o.message as Extract<EngineMessage, { type: 'StartWaitingExecutions' }>).pipelineConfigId;
+}
+
 /**
  * Applies engine messages durably: lock the execution row, load it, run the pure transition,
  * store changed rows and the next messages (outbox) in one transaction, then hand the messages to
@@ -518,10 +523,10 @@ export class EngineService {
   private async storeWaitingStarts(m: EntityManager, steps: Array<Step<unknown>>): Promise<StoredOutboxMessage[]> {
     const messages = steps.flatMap((s) => s.messages.filter(isWaitingStart).map((o) => ({ o, executionId: s.execution.id })));
     if (messages.length === 0) return [];
-    const ids = [...new Set(messages.map(({ o }) => (o.message as { pipelineConfigId: string }).pipelineConfigId))].sort();
+    const ids = [...new Set(messages.map(({ o }) => waitingPipeline(o)))].sort();
     await preparedQuery(m, CONFIG_LOCKS_SQL, [ids]);
     const buffered = await this.executions.bufferedPipelines(m, ids);
-    const needed = messages.filter(({ o }) => buffered.has((o.message as { pipelineConfigId: string }).pipelineConfigId));
+    const needed = messages.filter(({ o }) => buffered.has(waitingPipeline(o)));
     return this.outbox.add(m, needed.map(({ o, executionId }) => this.toOutbox(o, executionId)), true);
   }
 

@@ -42,17 +42,15 @@ export interface StartPipelineRequest {
   parentStageId?: string;
 }
 
-/** A start checked and built by prepareStartIn, not stored yet. */
-export interface PreparedStart {
-  readonly execution: Execution;
-  readonly item: StartItem;
-}
-
+/** A new execution's rows, built and not stored yet: it, its start message and its audit records. */
 interface StartItem {
   execution: Execution;
   outboxRows: OutboxRow[];
   also: RowsToInsert[];
 }
+
+/** A start checked and built by prepareStartIn, not stored yet. */
+export type PreparedStart = Readonly<StartItem>;
 
 export interface OrchestrationRequest {
   application: string;
@@ -112,14 +110,13 @@ export class ExecutionService {
    * storeStartsIn. A refused start throws here, before anything is written.
    */
   async prepareStartIn(m: EntityManager, row: PipelineConfigEntity, request: StartPipelineRequest): Promise<PreparedStart> {
-    const execution = await this.prepare(row, request, m);
-    return { execution, item: this.startItem(execution, false) };
+    return this.startItem(await this.prepare(row, request, m), false);
   }
 
   /** Stores prepared starts in the caller's transaction, in one statement; returns their start messages. */
   async storeStartsIn(m: EntityManager, prepared: PreparedStart[]): Promise<StoredOutboxMessage[]> {
     if (prepared.length === 0) return [];
-    return (await this.executions.insertMany(m, prepared.map((p) => p.item))).map(toStoredMessage);
+    return (await this.executions.insertMany(m, prepared)).map(toStoredMessage);
   }
 
   private async prepare(row: PipelineConfigEntity, request: StartPipelineRequest, manager?: EntityManager): Promise<Execution> {
