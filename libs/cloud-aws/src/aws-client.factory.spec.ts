@@ -121,7 +121,10 @@ describe('adaptive retry on throttling', () => {
   });
 
   it('shares one token bucket between the services of an account and region, not across regions', async () => {
-    const f = factory([{ name: 'test', regions: ['us-east-1', 'eu-west-1'], rateLimit: { perSecond: 1000, burst: 2 } }]);
+    // A clock that moves only while a caller waits: no token comes back while the calls are made, however slowly.
+    let now = 0;
+    const bucketClock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+    const f = new AwsClientFactory(parseAwsAccounts([{ name: 'test', regions: ['us-east-1', 'eu-west-1'], rateLimit: { perSecond: 1000, burst: 2 } }]), { logger, requestHandler: fake.handler, retryBackoff: fastBackoff, bucketClock });
     fake.answers['DescribeAutoScalingGroups'] = [[200, ASG_OK]];
     fake.answers['DescribeImages'] = [[200, EC2_OK]];
     const east = f.clients('test', 'us-east-1');

@@ -37,6 +37,8 @@ export interface AwsClientFactoryOptions {
   /** Tests only: the HTTP layer (to answer with throttling errors) and a faster retry backoff. */
   requestHandler?: unknown;
   retryBackoff?: StandardRetryBackoffStrategy;
+  /** Tests only: the token buckets' clock (a test must not depend on how fast its calls run). */
+  bucketClock?: { now: () => number; sleep: (ms: number) => Promise<void> };
 }
 
 
@@ -128,7 +130,8 @@ export class AwsClientFactory {
     const key = `${account.name}\u0000${region}`;
     let strategy = this.retries.get(key);
     if (!strategy) {
-      const limiter = new AwsRateLimiter(new TokenBucket(account.rateLimit.perSecond, account.rateLimit.burst));
+      const clock = this.options.bucketClock;
+      const limiter = new AwsRateLimiter(new TokenBucket(account.rateLimit.perSecond, account.rateLimit.burst, clock?.now, clock?.sleep));
       this.limiters.set(key, limiter);
       strategy = new AdaptiveRetryStrategy(account.maxAttempts, {
         rateLimiter: limiter,
