@@ -2,18 +2,19 @@
 // workers. Measures the ack latency (p50/p99, target p99 <= 50 ms), trigger-to-first-stage RUNNING
 // (p99, target <= 250 ms: from the request being sent to the first stage's start time), and checks
 // that executions started = deliveries matched (no loss, no duplicates).
-// Run: npm run bench -- webhook   (BENCH_RATE, BENCH_SECONDS, BENCH_WORKERS override; last line is JSON)
+// Run: npm run bench -- webhook   (BENCH_RATE, BENCH_SECONDS, BENCH_WORKERS, BENCH_WARMUP_SECONDS override; last line is JSON)
 // One client address sends everything, so the api's per-address webhook rate limit is lifted here.
 import { createHmac } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { Stack, waitFor } from '@gennaker/testkit';
 import { Client } from 'pg';
-import { machineBusySeconds, processCpuSeconds } from '../shared/cpu';
+import { commandCpuDelta, commandCpuSeconds, machineBusySeconds, processCpuSeconds } from '../shared/cpu';
 
 const RATE = Number(process.env['BENCH_RATE'] ?? 200);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 30);
 const WORKERS = Number(process.env['BENCH_WORKERS'] ?? 2);
 const SECRET = 'bench-secret';
+const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 5);
 // One delivery in ten pushes a branch no trigger wants: it must start nothing.
 const UNMATCHED_EVERY = 10;
 
@@ -51,6 +52,39 @@ function post(body: string, headers: Record<string, string>): Promise<{ status: 
   });
 }
 
+interface Delivery {
+  id: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+function delivery(id: string, body: string): Delivery {
+  return { id, body, headers: { 'x-github-event': 'push', 'x-github-delivery': id, 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` } };
+}
+
+/**
+ * Open loop: each delivery leaves at its slot (RATE per second), whatever the answers to earlier
+ * ones. Resolves when every one is answered, with how long the sending took.
+ */
+async function sendOpenLoop(
+  list: Delivery[],
+  answered: (d: Delivery, sentAt: number, answer: { status: number; text: string }) => void,
+  failed: (err: unknown) => void,
+): Promise<{ sendSeconds: number; lastSentAt: number }> {
+  const inflight: Array<Promise<void>> = [];
+  const t0 = performance.now();
+  for (let i = 0; i < list.length; i++) {
+    const wait = t0 + (i * 1000) / RATE - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const d = list[i]!;
+    const start = performance.now();
+    inflight.push(post(d.body, d.headers).then((answer) => answered(d, start, answer), failed));
+  }
+  const lastSentAt = performance.now();
+  await Promise.all(inflight);
+  return { sendSeconds: (lastSentAt - t0) / 1000, lastSentAt };
+}
+
 async function main(): Promise<void> {
   const stack = await Stack.start({ workers: WORKERS, env: { GENNAKER_DB_POOL_SIZE: '20', GENNAKER_RETENTION_INTERVAL_MS: '0', GENNAKER_WEBHOOK_RATE_LIMIT: '1000000', ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}), ...(process.env['BENCH_PGOPTIONS'] ? { PGOPTIONS: process.env['BENCH_PGOPTIONS'] } : {}) } });
   // Interrupted: still stop the api and workers and drop the database.
@@ -75,57 +109,51 @@ async function main(): Promise<void> {
         triggers: [{ type: 'git', source: 'github', project: 'acme', slug: `svc${k}`, secret: `s${k}` }],
       });
     }
-    // Warm up connections and caches.
-    for (let i = 0; i < 20; i++) {
-      const body = payload(1e9 + i, 'warmup');
-      await fetch(`${stack.apiUrl}/webhooks/git/github`, { method: 'POST', headers: { 'x-github-event': 'push', 'x-github-delivery': `warm-${i}`, 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` }, body });
-    }
+    // Warm up at the measured rate (a server that has been up for a while: JIT-compiled code, full
+    // connection pools), on a branch no trigger wants, so it starts nothing. BENCH_WARMUP_SECONDS=0: cold.
+    const warm = Array.from({ length: Math.round(RATE * WARMUP_SECONDS) }, (_, i) => delivery(`warm-${i}`, payload(1e9 + i, 'warmup')));
+    await sendOpenLoop(warm, () => undefined, () => undefined);
 
     const total = RATE * SECONDS;
+    // Signed before the clock starts: signing is the sender's work, done on the Git host's machines.
+    const deliveries = Array.from({ length: total }, (_, i) => delivery(`bench-${i}`, payload(i, i % UNMATCHED_EVERY === 0 ? 'dev' : 'main')));
+    const matched = deliveries.filter((_, i) => i % UNMATCHED_EVERY !== 0).length;
     const sentAt = new Map<string, number>();
     const acks: number[] = [];
     const failures: string[] = [];
     const executionIds: string[] = [];
-    let matched = 0;
-    const inflight: Array<Promise<void>> = [];
     // CPU used while the deliveries are sent (and their runs go on): what one delivery costs.
     const cpuNow = () => ({
       api: processCpuSeconds(stack.api?.proc.pid),
       workers: stack.workers.reduce((sum, w) => sum + processCpuSeconds(w.proc.pid), 0),
+      postgres: commandCpuSeconds('postgres'),
+      redis: commandCpuSeconds('redis-server'),
+      bench: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
       machine: machineBusySeconds(),
     });
     const cpu0 = cpuNow();
-    const t0 = performance.now();
-    const wall0 = Date.now();
-    for (let i = 0; i < total; i++) {
-      // Open loop: each delivery leaves at its slot, whatever the answers to earlier ones.
-      const due = t0 + (i * 1000) / RATE;
-      const wait = due - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      const branch = i % UNMATCHED_EVERY === 0 ? 'dev' : 'main';
-      if (branch === 'main') matched++;
-      const body = payload(i, branch);
-      const delivery = `bench-${i}`;
-      const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
-      const start = performance.now();
-      sentAt.set(delivery, wall0 + (start - t0));
-      inflight.push(
-        post(body, { 'x-github-event': 'push', 'x-github-delivery': delivery, 'x-hub-signature-256': signature })
-          .then(({ status, text }) => {
-            // From the delivery's slot: time spent waiting for a free connection counts, as it would for a sender.
-            acks.push(performance.now() - start);
-            if (status !== 202) failures.push(`${status} ${text.slice(0, 200)}`);
-            else executionIds.push(...(JSON.parse(text) as { executions: string[] }).executions);
-          })
-          .catch((err: unknown) => {
-            failures.push(String(err));
-          }),
-      );
-    }
-    const sendSeconds = (performance.now() - t0) / 1000;
-    await Promise.all(inflight);
+    const { sendSeconds, lastSentAt } = await sendOpenLoop(
+      deliveries,
+      (d, start, { status, text }) => {
+        sentAt.set(d.id, performance.timeOrigin + start);
+        // From the delivery's slot: time spent waiting for a free connection counts, as it would for a sender.
+        acks.push(performance.now() - start);
+        if (status !== 202) failures.push(`${status} ${text.slice(0, 200)}`);
+        else executionIds.push(...(JSON.parse(text) as { executions: string[] }).executions);
+      },
+      (err) => failures.push(String(err)),
+    );
     const cpu1 = cpuNow();
-    const cpuMsPerDelivery = (k: keyof typeof cpu0) => Math.round(((cpu1[k] - cpu0[k]) * 1000 * 100) / total) / 100;
+    const msEach = (seconds: number) => Math.round((seconds * 1000 * 100) / total) / 100;
+    const cpuMsPerDelivery = {
+      api: msEach(cpu1.api - cpu0.api),
+      workers: msEach(cpu1.workers - cpu0.workers),
+      postgres: msEach(commandCpuDelta(cpu0.postgres, cpu1.postgres)),
+      redis: msEach(commandCpuDelta(cpu0.redis, cpu1.redis)),
+      // This process: signing and sending the deliveries.
+      bench: msEach(cpu1.bench - cpu0.bench),
+      machine: msEach(cpu1.machine - cpu0.machine),
+    };
 
     // Wait until every matched delivery's execution has started its first stage, or until no more
     // start for 60 s (an engine that cannot keep up): the figures then say how many never did.
@@ -144,7 +172,7 @@ async function main(): Promise<void> {
         return n >= matched || Date.now() - lastChange > 60_000;
       }, { timeoutMs: 3_600_000, intervalMs: 1000 });
     }
-    const drainSeconds = Math.round((performance.now() - t0) / 1000 - sendSeconds);
+    const drainSeconds = Math.round((performance.now() - lastSentAt) / 1000);
 
     const rows = await db.query(
       `SELECT e.id, e.trigger->>'deliveryId' AS delivery, extract(epoch FROM s.start_time) * 1000 AS started
@@ -177,8 +205,8 @@ async function main(): Promise<void> {
       ackP50Ms: Math.round(percentile(acks, 50) * 10) / 10,
       ackP99Ms: Math.round(percentile(acks, 99) * 10) / 10,
       ackMaxMs: Math.round((acks[acks.length - 1] ?? NaN) * 10) / 10,
-      // CPU per delivery while sending (2 vCPUs at 200/s leave 10 ms, all processes together).
-      cpuMsPerDelivery: { api: cpuMsPerDelivery('api'), workers: cpuMsPerDelivery('workers'), machine: cpuMsPerDelivery('machine') },
+      // CPU per delivery while sending, by process (2 vCPUs at 200/s leave 10 ms for the machine).
+      cpuMsPerDelivery,
       toFirstStageP50Ms: WORKERS > 0 ? Math.round(percentile(toFirstStage, 50)) : null,
       toFirstStageP99Ms: WORKERS > 0 ? Math.round(percentile(toFirstStage, 99)) : null,
       matched,
