@@ -57,15 +57,15 @@ export class OutboxDispatcher {
         const fresh = list.filter((m) => !('inserted' in m) || m.inserted);
         const merged = list.filter((m) => 'inserted' in m && !m.inserted);
         try {
-          if (fresh.length > 0) {
-            await queue.addBulk(
-              fresh.map((m) => ({
-                name: m.type,
-                data: { outboxId: m.id, message: m.payload as unknown as EngineMessage } satisfies EngineJobData,
-                opts: jobOptions(m.id, m.deliverAt - now),
-              })),
-            );
-          }
+          const jobs = fresh.map((m) => ({
+            name: m.type,
+            data: { outboxId: m.id, message: m.payload as unknown as EngineMessage } satisfies EngineJobData,
+            opts: jobOptions(m.id, m.deliverAt - now),
+          }));
+          // One job alone skips addBulk's ioredis pipeline, whose construction (a property per
+          // BullMQ script) cost more than the job itself.
+          if (jobs.length === 1) await queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts);
+          else if (jobs.length > 1) await queue.addBulk(jobs);
           // A pending message asked for sooner: move its delayed job.
           for (const m of merged) await this.reschedule(queue, m.id, m.deliverAt - now);
         } catch (err) {
