@@ -135,9 +135,11 @@ export class WebhookService {
     }
 
     // A repository's triggers all need a secret and the delivery was not signed: refuse it.
-    const ofRepo = ofSource.filter((e) => matchGitTrigger({ ...e.trigger, enabled: true, branch: undefined, events: ['push', 'tag', event.event] }, event, 'no-secret').fired);
+    // (Looked up only for an unsigned delivery that fired nothing: signed ones are the busy path.)
+    const ofRepo = (): IndexedTrigger[] => ofSource.filter((e) => matchGitTrigger({ ...e.trigger, enabled: true, branch: undefined, events: ['push', 'tag', event.event] }, event, 'no-secret').fired);
     const syncTargets = this.syncTargets(event, sig.result === 'valid' && this.settings.webhookSecret !== null && sig.secrets.has(this.settings.webhookSecret));
-    if (sig.result === 'missing' && fire.length === 0 && syncTargets.length === 0 && ofRepo.length > 0 && ofRepo.every((e) => hasSecret(e.trigger))) {
+    const repoTriggers = sig.result === 'missing' && fire.length === 0 && syncTargets.length === 0 ? ofRepo() : [];
+    if (repoTriggers.length > 0 && repoTriggers.every((e) => hasSecret(e.trigger))) {
       await this.refuse(source, deliveryId, 'missing', `signature missing: the triggers of ${event.project}/${event.slug} have secrets`, event);
       throw UNAUTHORIZED(`signature missing: the triggers of ${event.project}/${event.slug} have secrets`);
     }

@@ -31,12 +31,22 @@ export function triggerEvents(trigger: TriggerConfig): string[] {
 
 /** A trigger's `branch` is a regular expression matched against the whole branch (Java's `matches`). */
 export function branchMatches(pattern: string, branch: string): boolean {
-  try {
-    return new RegExp(`^(?:${pattern})$`).test(branch);
-  } catch {
-    return pattern === branch;
+  let re = branchPatterns.get(pattern);
+  if (re === undefined) {
+    try {
+      re = new RegExp(`^(?:${pattern})$`);
+    } catch {
+      re = null;
+    }
+    // Every delivery is matched against every git trigger: compile each pattern once (bounded).
+    if (branchPatterns.size >= 1000) branchPatterns.clear();
+    branchPatterns.set(pattern, re);
   }
+  return re === null ? pattern === branch : re.test(branch);
 }
+
+/** Compiled branch patterns; null for one that is not a valid regular expression (matched literally). */
+const branchPatterns = new Map<string, RegExp | null>();
 
 export function hasSecret(trigger: TriggerConfig): boolean {
   const s = trigger['secret'];
