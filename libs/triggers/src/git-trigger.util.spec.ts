@@ -43,4 +43,13 @@ describe('matchGitTrigger', () => {
     expect(branchMatches('release/.*', 'release/1.0')).toBe(true);
     expect(branchMatches('[', '[')).toBe(true);
   });
+  it('answers the same for a pattern seen before (patterns are compiled once)', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(branchMatches('feature/(a|b)', 'feature/b')).toBe(true);
+      expect(branchMatches('feature/(a|b)', 'feature/c')).toBe(false);
+      // Not a regular expression: compared literally every time.
+      expect(branchMatches('fix[', 'fix[')).toBe(true);
+      expect(branchMatches('fix[', 'fix')).toBe(false);
+    }
+  });
 });
