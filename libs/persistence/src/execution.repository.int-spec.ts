@@ -209,6 +209,35 @@ describe('ExecutionRepository', () => {
   });
 });
 
+describe('ExecutionRepository on a table of many executions', () => {
+  it('stores a step by reading the execution by its key, not by scanning every execution', async () => {
+    const e = createExecution({ id: newId(), type: 'PIPELINE', config: { application: 'scan', name: 's', stages: [{ refId: '1', type: 'wait', waitTime: 1 }] }, pipelineConfigId: null, trigger: {}, now: Date.now(), newId });
+    await ds.transaction((m) => repo.insert(m, e));
+    // Enough other executions that reading them all costs, as in a real install; then planned as the server would.
+    await ds.query(
+      `INSERT INTO executions SELECT (jsonb_populate_record(x, jsonb_build_object('id', 'scan-' || g, 'application', 'scan-copies'))).* FROM executions x, generate_series(1, 2000) g WHERE x.id = $1`,
+      [e.id],
+    );
+    await ds.query('ANALYZE executions');
+    try {
+      const loaded = (await repo.load(e.id))!;
+      const before = repo.snapshot(loaded);
+      loaded.status = 'RUNNING';
+      const scans = await ds.transaction(async (m) => {
+        await repo.lock(m, e.id);
+        await repo.commit(m, before, loaded, { rows: [], dropPending: false });
+        // This transaction's own scans, not yet reported to the statistics.
+        const rows = (await m.query(`SELECT seq_scan::int AS n FROM pg_stat_xact_user_tables WHERE relname = 'executions'`)) as Array<{ n: number }>;
+        return rows[0]?.n ?? 0;
+      });
+      expect(scans).toBe(0);
+      expect((await repo.load(e.id))!.status).toBe('RUNNING');
+    } finally {
+      await ds.query(`DELETE FROM executions WHERE application = 'scan-copies'`);
+    }
+  });
+});
+
 describe('OutboxRepository', () => {
   it('merges a message into a pending one with the same dedupe key and moves it earlier', async () => {
     const now = Date.now();

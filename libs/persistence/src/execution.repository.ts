@@ -189,7 +189,7 @@ export class ExecutionRepository {
                   version = x.version + 1, status = r.status, start_time = r.start_time, end_time = r.end_time, canceled = r.canceled,
                   canceled_by = r.canceled_by, cancellation_reason = r.cancellation_reason, paused = r.paused,
                   trigger = r.trigger, spec = r.spec, updated_at = now()
-                FROM json_populate_recordset(NULL::executions, $1::json) r WHERE x.id = r.id
+                FROM json_populate_recordset(NULL::executions, $1::json) r WHERE x.id = r.id AND x.id = ANY($9::text[])
                 RETURNING x.id, x.version)
        SELECT (SELECT json_agg(ob) FROM ob) AS stored, (SELECT json_agg(od) FROM od) AS dropped, (SELECT json_agg(ue) FROM ue) AS versions,
               (SELECT count(*) FROM us) AS stages, (SELECT count(*) FROM ut) AS tasks, (SELECT count(*) FROM tk) AS taken`,
@@ -202,6 +202,10 @@ export class ExecutionRepository {
         JSON.stringify(outbox),
         items.filter((i) => i.dropPending).map((i) => i.execution.id),
         taken,
+        // The planner takes a set-returning function for 100 rows, so joined on id alone it reads
+        // every execution (a hash join over a sequential scan) until the table is large; the ids
+        // let it fetch the few rows by the primary key.
+        items.map((i) => i.execution.id),
       ],
     );
     const r = result[0] ?? {};
