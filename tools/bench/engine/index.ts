@@ -8,7 +8,7 @@ import { Agent, request } from 'node:http';
 import { Stack, waitFor } from '@gennaker/testkit';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { machineBusySeconds, processCpuSeconds } from '../shared/cpu';
+import { commandCpuDelta, commandCpuSeconds, machineBusySeconds, processCpuSeconds } from '../shared/cpu';
 
 const C = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
 const RAW_JOBS = Number(process.env['BENCH_RAW_JOBS'] ?? 20_000);
@@ -57,12 +57,18 @@ interface EngineRun {
   stagesPerSec: number;
   p50: number;
   p99: number;
-  /** CPU time per execution, ms: the api process, the worker process, and the whole machine. */
-  cpuMs: { api: number; worker: number; machine: number };
+  /** CPU time per execution, ms: the api process, the worker process, Postgres, Redis and the whole machine. */
+  cpuMs: { api: number; worker: number; postgres: number; redis: number; machine: number };
 }
 
-function cpuNow(stack: Stack): { api: number; worker: number; machine: number } {
-  return { api: processCpuSeconds(stack.api?.proc.pid), worker: processCpuSeconds(stack.workers[0]?.proc.pid), machine: machineBusySeconds() };
+function cpuNow(stack: Stack) {
+  return {
+    api: processCpuSeconds(stack.api?.proc.pid),
+    worker: processCpuSeconds(stack.workers[0]?.proc.pid),
+    postgres: commandCpuSeconds('postgres'),
+    redis: commandCpuSeconds('redis-server'),
+    machine: machineBusySeconds(),
+  };
 }
 
 // One connection per database for the bench's own polling: a connection per poll would fork a
@@ -133,7 +139,7 @@ async function engineRun(stack: Stack): Promise<EngineRun> {
   await runMany(stack, ten.body.id, EXECUTIONS, IN_FLIGHT, WARMUP);
   const cpu1 = cpuNow(stack);
   const seconds = (Date.now() - started) / 1000;
-  const perExecution = (k: keyof typeof cpu0) => ((cpu1[k] - cpu0[k]) * 1000) / EXECUTIONS;
+  const perExecution = (seconds: number) => (seconds * 1000) / EXECUTIONS;
   const { Client } = await import('pg');
   const c = new Client({ connectionString: stack.databaseUrl });
   await c.connect();
@@ -154,13 +160,19 @@ async function engineRun(stack: Stack): Promise<EngineRun> {
     stagesPerSec: (EXECUTIONS * 10) / seconds,
     p50: pct(gaps, 50),
     p99: pct(gaps, 99),
-    cpuMs: { api: perExecution('api'), worker: perExecution('worker'), machine: perExecution('machine') },
+    cpuMs: {
+      api: perExecution(cpu1.api - cpu0.api),
+      worker: perExecution(cpu1.worker - cpu0.worker),
+      postgres: perExecution(commandCpuDelta(cpu0.postgres, cpu1.postgres)),
+      redis: perExecution(commandCpuDelta(cpu0.redis, cpu1.redis)),
+      machine: perExecution(cpu1.machine - cpu0.machine),
+    },
   };
 }
 
 function cpuLine(run: EngineRun): string {
-  const { api, worker, machine } = run.cpuMs;
-  return `CPU per execution: api ${api.toFixed(1)} ms, worker ${worker.toFixed(1)} ms, whole machine ${machine.toFixed(1)} ms (Postgres, Redis and this bench included)`;
+  const { api, worker, postgres, redis, machine } = run.cpuMs;
+  return `CPU per execution: api ${api.toFixed(1)} ms, worker ${worker.toFixed(1)} ms, Postgres ${postgres.toFixed(1)} ms, Redis ${redis.toFixed(1)} ms, whole machine ${machine.toFixed(1)} ms (this bench included)`;
 }
 
 const stackEnv = {
@@ -214,7 +226,8 @@ async function main(): Promise<void> {
       ratio: Number((run.stagesPerSec / rawJobsPerSec).toFixed(3)),
       stageToStageP50Ms: Number(run.p50.toFixed(2)),
       stageToStageP99Ms: Number(run.p99.toFixed(2)),
-      cpuMsPerExecution: { api: Number(run.cpuMs.api.toFixed(2)), worker: Number(run.cpuMs.worker.toFixed(2)), machine: Number(run.cpuMs.machine.toFixed(2)) },
+      cpuMsPerExecution: Object.fromEntries(Object.entries(run.cpuMs).map(([k, v]) => [k, Number(v.toFixed(2))])),
+      queuedCpuMsPerExecution: Object.fromEntries(Object.entries(queued.cpuMs).map(([k, v]) => [k, Number(v.toFixed(2))])),
       queuedStagesPerSec: Math.round(queued.stagesPerSec),
       queuedRatio: Number((queued.stagesPerSec / rawJobsPerSec).toFixed(3)),
       queuedStageToStageP50Ms: Number(queued.p50.toFixed(2)),
