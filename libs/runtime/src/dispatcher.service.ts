@@ -64,7 +64,8 @@ export class OutboxDispatcher {
           }));
           // One job alone skips addBulk's ioredis pipeline, whose construction (a property per
           // BullMQ script) cost more than the job itself.
-          if (jobs.length === 1) await queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts);
+          const [only] = jobs;
+          if (jobs.length === 1 && only) await queue.add(only.name, only.data, only.opts);
           else if (jobs.length > 1) await queue.addBulk(jobs);
           // A pending message asked for sooner: move its delayed job.
           for (const m of merged) await this.reschedule(queue, m.id, m.deliverAt - now);
