@@ -55,6 +55,8 @@ async function rawBullmq(): Promise<number> {
 }
 
 interface EngineRun {
+  /** End of a stage to the start of the next, p99 (ms). */
+  handOffP99: number;
   stagesPerSec: number;
   p50: number;
   p99: number;
@@ -145,22 +147,29 @@ async function engineRun(stack: Stack): Promise<EngineRun> {
   const c = new Client({ connectionString: stack.databaseUrl });
   await c.connect();
   const rows = await c.query(
-    `SELECT execution_id, ref_id::int AS n, extract(epoch from end_time) * 1000 AS e
+    `SELECT execution_id, ref_id::int AS n, extract(epoch from start_time) * 1000 AS s, extract(epoch from end_time) * 1000 AS e
        FROM stages WHERE parent_stage_id IS NULL ORDER BY execution_id, ref_id::int`,
   );
   await c.end();
   // From the end of one stage to the end of the next: picking up the next step, running its
   // no-op task and storing the result (the engine's whole cost of one stage).
   const gaps: number[] = [];
+  // From the end of one stage to the start of the next: the hand-off alone (the next stage starts
+  // in the transaction that ends the one before, so this is 0 unless that ever changes).
+  const handOffs: number[] = [];
   for (let i = 1; i < rows.rows.length; i++) {
     const prev = rows.rows[i - 1];
     const cur = rows.rows[i];
-    if (prev.execution_id === cur.execution_id && cur.n === prev.n + 1) gaps.push(Number(cur.e) - Number(prev.e));
+    if (prev.execution_id === cur.execution_id && cur.n === prev.n + 1) {
+      gaps.push(Number(cur.e) - Number(prev.e));
+      handOffs.push(Number(cur.s) - Number(prev.e));
+    }
   }
   return {
     stagesPerSec: (EXECUTIONS * 10) / seconds,
     p50: pct(gaps, 50),
     p99: pct(gaps, 99),
+    handOffP99: pct(handOffs, 99),
     cpuMs: {
       api: perExecution(cpu1.api - cpu0.api),
       worker: perExecution(cpu1.worker - cpu0.worker),
@@ -206,7 +215,7 @@ async function main(): Promise<void> {
     await closeCounter(queuedStack);
     await queuedStack.stop();
   }
-  console.log(`  ${queued.stagesPerSec.toFixed(0)} stages/s; stage-to-stage p50 ${queued.p50.toFixed(1)} ms, p99 ${queued.p99.toFixed(1)} ms`);
+  console.log(`  ${queued.stagesPerSec.toFixed(0)} stages/s; stage-to-stage (end to end) p50 ${queued.p50.toFixed(1)} ms, p99 ${queued.p99.toFixed(1)} ms; hand-off (end to next start) p99 ${queued.handOffP99.toFixed(1)} ms`);
   console.log(`  ${cpuLine(queued)}`);
 
   // 2. The default: pure tasks such as wait(0) run in the step that starts them.
@@ -241,6 +250,7 @@ async function main(): Promise<void> {
       queuedRatio: Number((queued.stagesPerSec / rawBeforeQueued).toFixed(3)),
       queuedStageToStageP50Ms: Number(queued.p50.toFixed(2)),
       queuedStageToStageP99Ms: Number(queued.p99.toFixed(2)),
+      queuedHandOffP99Ms: Number(queued.handOffP99.toFixed(2)),
       executionsForRss: TOTAL_FOR_RSS,
       rssApiMiB: Math.round(apiRss),
       rssWorkerMiB: Math.round(workerRss),
