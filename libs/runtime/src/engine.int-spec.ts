@@ -31,20 +31,56 @@ afterAll(async () => {
   await receiver?.stop();
 });
 
-describe('graphs', () => {
-  it('runs a linear pipeline', async () => {
-    const id = await pipeline({
-      name: 'linear',
-      stages: [1, 2, 3, 4, 5].map((n) => ({ refId: String(n), type: 'wait', waitTime: 0, requisiteStageRefIds: n === 1 ? [] : [String(n - 1)] })),
-    });
-    const e = await until(await run(id), ['SUCCEEDED', 'TERMINAL']);
-    expect(e.status).toBe('SUCCEEDED');
-    for (let n = 2; n <= 5; n++) {
-      expect(Date.parse(stageByRef(e, String(n)).startTime)).toBeGreaterThanOrEqual(Date.parse(stageByRef(e, String(n - 1)).endTime));
-    }
+// Acceptance (a). Every task goes through the queue here (no task runs in the step that starts it),
+// so parallel branches really finish in different jobs, on two workers, and race for the join.
+describe('graphs, every task queued', () => {
+  let queued: Stack;
+  const RUNS = 200;
+  // 200 runs of a 50-stage DAG are 10,000 queued stages: about 90 s here, alone.
+  const GRAPH_TIMEOUT_MS = 600_000;
+
+  beforeAll(async () => {
+    queued = await Stack.start({ workers: 2, env: { GENNAKER_INLINE_TASKS: 'false' } });
+    expect((await queued.client.post('/api/v1/applications', { name: 'graphs' })).status).toBe(201);
+  });
+  afterAll(async () => {
+    await queued?.stop();
   });
 
-  it('runs a 50-stage DAG with every stage once, after all its upstream stages', async () => {
+  /** Runs a pipeline RUNS times at once and returns every finished execution, in full. */
+  async function runMany(name: string, stages: Array<Record<string, unknown>>): Promise<any[]> {
+    const created = await queued.client.post('/api/v1/pipelines', { application: 'graphs', name, limitConcurrent: false, stages });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const ids: string[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const r = await queued.client.post(`/api/v1/pipelines/${created.body.id}/executions`, {});
+      expect(r.status, JSON.stringify(r.body)).toBe(202);
+      ids.push(r.body.id as string);
+    }
+    await waitFor(async () => {
+      const r = await queued.client.get(`/api/v1/executions?pipelineId=${created.body.id}&status=SUCCEEDED,TERMINAL,CANCELED&limit=500`);
+      return r.body.items.length === RUNS;
+    }, { timeoutMs: GRAPH_TIMEOUT_MS - 60_000, message: () => `${RUNS} runs of ${name} to finish\n${queued.logs()}` });
+    return Promise.all(ids.map(async (id) => (await queued.client.get(`/api/v1/executions/${id}`)).body));
+  }
+
+  /** Every stage ran once (one task), and only after all its upstream stages ended. */
+  function expectInOrder(e: any, stages: Array<{ refId: string; requisiteStageRefIds?: string[] }>): void {
+    expect(e.status).toBe('SUCCEEDED');
+    for (const s of stages) {
+      const st = stageByRef(e, s.refId);
+      expect(st.status).toBe('SUCCEEDED');
+      expect(st.tasks).toHaveLength(1);
+      for (const d of s.requisiteStageRefIds ?? []) expect(Date.parse(st.startTime)).toBeGreaterThanOrEqual(Date.parse(stageByRef(e, d).endTime));
+    }
+  }
+
+  it(`runs a linear pipeline ${RUNS} times`, async () => {
+    const stages = [1, 2, 3, 4, 5].map((n) => ({ refId: String(n), type: 'wait', waitTime: 0, requisiteStageRefIds: n === 1 ? [] : [String(n - 1)] }));
+    for (const e of await runMany('linear', stages)) expectInOrder(e, stages);
+  }, GRAPH_TIMEOUT_MS);
+
+  it(`runs a 50-stage DAG ${RUNS} times, every stage once, after all its upstream stages`, async () => {
     // Deterministic random DAG: each stage depends on up to 3 earlier ones.
     let seed = 7;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -53,41 +89,55 @@ describe('graphs', () => {
       for (let k = 0; k < 3 && i > 0; k++) if (rnd() < 0.6) deps.add(String(1 + Math.floor(rnd() * i)));
       return { refId: String(i + 1), type: 'wait', waitTime: 0, requisiteStageRefIds: [...deps] };
     });
-    const e = await until(await run(await pipeline({ name: 'dag50', stages })), ['SUCCEEDED', 'TERMINAL'], 60_000);
-    expect(e.status).toBe('SUCCEEDED');
-    for (const s of stages) {
-      const st = stageByRef(e, s.refId);
-      expect(st.status).toBe('SUCCEEDED');
-      expect(st.tasks).toHaveLength(1);
-      for (const d of s.requisiteStageRefIds) expect(Date.parse(st.startTime)).toBeGreaterThanOrEqual(Date.parse(stageByRef(e, d).endTime));
-    }
-  });
+    for (const e of await runMany('dag50', stages)) expectInOrder(e, stages);
+  }, GRAPH_TIMEOUT_MS);
 
-  it('joins a diamond exactly once, 200 times, when its middle stages finish together', async () => {
-    const id = await pipeline({
-      name: 'diamond',
-      stages: [
-        { refId: '1', type: 'wait', waitTime: 0 },
-        { refId: '2', type: 'wait', waitTime: 0, requisiteStageRefIds: ['1'] },
-        { refId: '3', type: 'wait', waitTime: 0, requisiteStageRefIds: ['1'] },
-        { refId: '4', type: 'webhook', url: `${receiver.url}/join`, method: 'POST', payload: { e: '${execution.id}' }, requisiteStageRefIds: ['2', '3'] },
-      ],
+  it(`joins a diamond exactly once, ${RUNS} times, when its middle stages finish together`, async () => {
+    // The middle stages answer together: a call is held until its sibling's arrives (or 200 ms
+    // pass, so that calls held in every task slot can never wait for each other forever).
+    const held = new Map<string, () => void>();
+    receiver.on('/middle', (req, res) => {
+      const e = String(req.headers['x-gennaker-execution-id']);
+      const answer = () => {
+        if (res.writableEnded) return;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{}');
+      };
+      const sibling = held.get(e);
+      if (sibling) {
+        held.delete(e);
+        sibling();
+        answer();
+      } else {
+        held.set(e, answer);
+        setTimeout(() => {
+          if (held.get(e) === answer) held.delete(e);
+          answer();
+        }, 200).unref();
+      }
     });
-    const ids: string[] = [];
-    for (let i = 0; i < 200; i++) ids.push(await run(id));
-    await waitFor(async () => {
-      const r = await api().get(`/api/v1/executions?pipelineId=${id}&status=SUCCEEDED,TERMINAL,CANCELED&limit=500`);
-      return r.body.items.length === 200;
-    }, { timeoutMs: 120_000, message: () => `200 diamonds to finish\n${stack.logs()}` });
+    const stages = [
+      { refId: '1', type: 'wait', waitTime: 0 },
+      { refId: '2', type: 'webhook', url: `${receiver.url}/middle`, method: 'POST', requisiteStageRefIds: ['1'] },
+      { refId: '3', type: 'webhook', url: `${receiver.url}/middle`, method: 'POST', requisiteStageRefIds: ['1'] },
+      { refId: '4', type: 'webhook', url: `${receiver.url}/join`, method: 'POST', requisiteStageRefIds: ['2', '3'] },
+    ];
+    const runs = await runMany('diamond', stages);
     const calls = new Map<string, number>();
     for (const r of receiver.requests.filter((q) => q.path === '/join')) {
       const e = String(r.headers['x-gennaker-execution-id']);
       calls.set(e, (calls.get(e) ?? 0) + 1);
     }
-    expect(ids.filter((e) => calls.get(e) !== 1)).toEqual([]);
-    const list = await api().get(`/api/v1/executions?pipelineId=${id}&limit=500`);
-    expect(new Set(list.body.items.map((i: any) => i.status))).toEqual(new Set(['SUCCEEDED']));
-  });
+    expect(runs.map((e) => e.id).filter((id) => calls.get(id) !== 1)).toEqual([]);
+    for (const e of runs) expectInOrder(e, stages);
+    // The race did happen: in some runs each middle stage was still running when the other ended.
+    const together = runs.filter((e) => {
+      const [a, b] = [stageByRef(e, '2'), stageByRef(e, '3')];
+      return Date.parse(a.startTime) < Date.parse(b.endTime) && Date.parse(b.startTime) < Date.parse(a.endTime);
+    }).length;
+    console.log(`diamond: middle stages overlapped in ${together} of ${RUNS} runs`);
+    expect(together).toBeGreaterThan(0);
+  }, GRAPH_TIMEOUT_MS);
 });
 
 describe('failure flags through the real runtime', () => {
