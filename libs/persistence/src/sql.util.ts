@@ -53,8 +53,9 @@ function nameOn(client: PoolClient, text: string): string {
   }
   entry.uses++;
   const base = statementName(text);
+  const named = (generation: number): string => (generation === 0 ? base : `${base}_${generation}`);
   if (entry.uses === FIRST_REPLAN * 2 ** entry.generation) {
-    const old = entry.generation === 0 ? base : `${base}_${entry.generation}`;
+    const old = named(entry.generation);
     // Only a statement the server did prepare (failing, DEALLOCATE would abort the caller's
     // transaction). Queued on the connection before the statement that follows.
     const parsed = (client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection?.parsedStatements;
@@ -64,7 +65,7 @@ function nameOn(client: PoolClient, text: string): string {
     }
     entry.generation++;
   }
-  return entry.generation === 0 ? base : `${base}_${entry.generation}`;
+  return named(entry.generation);
 }
 
 /**

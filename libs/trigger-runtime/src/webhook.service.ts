@@ -136,10 +136,12 @@ export class WebhookService {
 
     // A repository's triggers all need a secret and the delivery was not signed: refuse it.
     // (Looked up only for an unsigned delivery that fired nothing: signed ones are the busy path.)
-    const ofRepo = (): IndexedTrigger[] => ofSource.filter((e) => matchGitTrigger({ ...e.trigger, enabled: true, branch: undefined, events: ['push', 'tag', event.event] }, event, 'no-secret').fired);
     const syncTargets = this.syncTargets(event, sig.result === 'valid' && this.settings.webhookSecret !== null && sig.secrets.has(this.settings.webhookSecret));
-    const repoTriggers = sig.result === 'missing' && fire.length === 0 && syncTargets.length === 0 ? ofRepo() : [];
-    if (repoTriggers.length > 0 && repoTriggers.every((e) => hasSecret(e.trigger))) {
+    const ofRepo =
+      sig.result === 'missing' && fire.length === 0 && syncTargets.length === 0
+        ? ofSource.filter((e) => matchGitTrigger({ ...e.trigger, enabled: true, branch: undefined, events: ['push', 'tag', event.event] }, event, 'no-secret').fired)
+        : [];
+    if (ofRepo.length > 0 && ofRepo.every((e) => hasSecret(e.trigger))) {
       await this.refuse(source, deliveryId, 'missing', `signature missing: the triggers of ${event.project}/${event.slug} have secrets`, event);
       throw UNAUTHORIZED(`signature missing: the triggers of ${event.project}/${event.slug} have secrets`);
     }

@@ -4,7 +4,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** CPU seconds a process has used (user + system). */
 export function processCpuSeconds(pid: number | undefined): number {
   if (!pid) return NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/** A process's command name (the text in parentheses: it may itself hold spaces or parentheses). */
+function statCommand(stat: string): string {
+  return stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+}
+
+/** User + system CPU seconds from a /proc/<pid>/stat line (fields after the command name). */
+function statCpuSeconds(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
@@ -24,10 +34,7 @@ export function commandCpuSeconds(comm: string): Map<number, number> {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (name !== comm) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / 100);
+      if (statCommand(stat) === comm) out.set(Number(entry), statCpuSeconds(stat));
     } catch {
       // The process ended between the listing and the read.
     }
