@@ -1,7 +1,8 @@
 // Benchmark (issue 6): 200 signed GitHub push deliveries per second for 30 s against a real api and
 // workers. Measures the ack latency (p50/p99, target p99 <= 50 ms), trigger-to-first-stage RUNNING
 // (p99, target <= 250 ms: from the request being sent to the first stage's start time), and checks
-// that executions started = deliveries matched (no loss, no duplicates).
+// that executions started = deliveries matched (no loss, no duplicates). commitMs times a bare
+// commit made beside the load, durable and not: an ack cannot come sooner than its delivery's commit.
 // Run: npm run bench -- webhook   (BENCH_RATE, BENCH_SECONDS, BENCH_WORKERS, BENCH_WARMUP_SECONDS override; last line is JSON)
 // One client address sends everything, so the api's per-address webhook rate limit is lifted here.
 import { createHmac } from 'node:crypto';
@@ -85,6 +86,47 @@ async function sendOpenLoop(
   return { sendSeconds: (lastSentAt - t0) / 1000, lastSentAt };
 }
 
+/**
+ * The disk's floor under the ack: while the deliveries go, a connection of its own commits one tiny
+ * row every PROBE_EVERY_MS and times each (a durable commit waits for the WAL flush, as a delivery's
+ * does); a second one does the same without waiting for the flush (synchronous_commit off), which
+ * leaves only the machine's CPU queue. When the durable commits are slow and the others are not,
+ * the disk holds every ack back, whatever Gennaker does.
+ */
+const PROBE_EVERY_MS = 50;
+
+function commitProbe(url: string, durable: boolean): { stop: () => Promise<number[]> } {
+  const client = new Client({ connectionString: url });
+  const times: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    await client.connect();
+    if (!durable) await client.query('SET synchronous_commit = off');
+    while (running) {
+      const t0 = performance.now();
+      await client.query('INSERT INTO bench_commit_probe VALUES (now())');
+      const took = performance.now() - t0;
+      times.push(took);
+      if (took < PROBE_EVERY_MS) await new Promise((r) => setTimeout(r, PROBE_EVERY_MS - took));
+    }
+  })();
+  // A failed probe fails the run when stopped, not the process before the stack is stopped.
+  loop.catch(() => undefined);
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      await client.end();
+      return times.sort((a, b) => a - b);
+    },
+  };
+}
+
+function probeFigures(times: number[]): { p50: number; p99: number; max: number; over50: number; samples: number } {
+  const r = (v: number) => Math.round(v * 10) / 10;
+  return { p50: r(percentile(times, 50)), p99: r(percentile(times, 99)), max: r(times[times.length - 1] ?? NaN), over50: times.filter((t) => t > 50).length, samples: times.length };
+}
+
 async function main(): Promise<void> {
   const stack = await Stack.start({ workers: WORKERS, env: { GENNAKER_DB_POOL_SIZE: '20', GENNAKER_RETENTION_INTERVAL_MS: '0', GENNAKER_WEBHOOK_RATE_LIMIT: '1000000', ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}), ...(process.env['BENCH_PGOPTIONS'] ? { PGOPTIONS: process.env['BENCH_PGOPTIONS'] } : {}) } });
   // Interrupted: still stop the api and workers and drop the database.
@@ -132,6 +174,8 @@ async function main(): Promise<void> {
       machine: machineBusySeconds(),
     });
     const cpu0 = cpuNow();
+    await db.query('CREATE TABLE bench_commit_probe (at timestamptz NOT NULL)');
+    const probes = { durable: commitProbe(stack.databaseUrl, true), noFlush: commitProbe(stack.databaseUrl, false) };
     const { sendSeconds, lastSentAt } = await sendOpenLoop(
       deliveries,
       (d, start, { status, text }) => {
@@ -144,6 +188,7 @@ async function main(): Promise<void> {
       (err) => failures.push(String(err)),
     );
     const cpu1 = cpuNow();
+    const commitMs = { durable: probeFigures(await probes.durable.stop()), noFlush: probeFigures(await probes.noFlush.stop()) };
     const msEach = (seconds: number) => Math.round((seconds * 1000 * 100) / total) / 100;
     const cpuMsPerDelivery = {
       api: msEach(cpu1.api - cpu0.api),
@@ -217,6 +262,8 @@ async function main(): Promise<void> {
       duplicates,
       unmatchedStarted,
       noLossNoDuplicates: benchRows.length === matched && duplicates === 0 && unmatchedStarted === 0 && executionIds.length === matched,
+      // A bare commit made beside the load, durable and without the flush: the floor under the ack.
+      commitMs,
       targets: { ackP99Ms: 50, toFirstStageP99Ms: 250 },
     };
     if (failures.length > 0) {
