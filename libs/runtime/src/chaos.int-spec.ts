@@ -137,9 +137,11 @@ describe('crash safety', () => {
     cleanups.push(async () => {
       redisServer.kill('SIGKILL');
     });
-    const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 100 });
+    // Connects and retries on its own until the server listens (slow to start on a busy machine;
+    // a second connect() while it retries would only be refused).
+    const redis = new Redis({ port, host: '127.0.0.1', retryStrategy: () => 100 });
     redis.on('error', () => undefined);
-    await waitFor(() => redis.connect().then(() => true, () => false), { timeoutMs: 10_000, message: 'the private redis to start' });
+    await waitFor(() => redis.status === 'ready', { timeoutMs: 30_000, intervalMs: 50, message: 'the private redis to start' });
     cleanups.push(async () => redis.disconnect());
 
     const receiver = await new Receiver().start();
