@@ -8,6 +8,7 @@ import { StageEntity } from './entities/stage.entity';
 import { TaskEntity } from './entities/task.entity';
 import { InitialSchema1764140000000 } from './migrations/1764140000000-initial-schema';
 import { ExecutionVersion1764160000000 } from './migrations/1764160000000-execution-version';
+import { BufferedPipelinesFunction1764200000000 } from './migrations/1764200000000-buffered-pipelines-function';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/gennaker';
 
@@ -27,7 +28,7 @@ export const CORE_ENTITIES = [
 ];
 
 /** The engine's own migrations, in order (timestamped class names). */
-export const CORE_MIGRATIONS = [InitialSchema1764140000000, ExecutionVersion1764160000000];
+export const CORE_MIGRATIONS = [InitialSchema1764140000000, ExecutionVersion1764160000000, BufferedPipelinesFunction1764200000000];
 
 /** A TypeORM entity class or migration class, as DataSource options take them. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type

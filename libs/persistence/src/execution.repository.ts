@@ -63,6 +63,13 @@ function loadSql(extra: string): string {
      FROM executions e WHERE e.id = $1`;
 }
 
+/** A "start the waiting runs of this pipeline" message of a run that ended (see commitMany). */
+export interface WaitingStart {
+  pipelineConfigId: string;
+  /** Its outbox row (outboxRows); the payload carries pipelineConfigId. */
+  row: OutboxRow;
+}
+
 /**
  * Executions with their stages and tasks. The engine's hot path: loads and stores a whole
  * execution in a handful of statements, writing only rows that changed.
@@ -135,18 +142,23 @@ export class ExecutionRepository {
     before: ExecutionSnapshot | null,
     e: Execution,
     outbox: { rows: OutboxRow[]; dropPending: boolean },
+    waitingStarts: WaitingStart[] = [],
   ): Promise<{ stored: Row[]; dropped: Array<{ id: string; queue: string }> }> {
-    return this.commitMany(m, [{ before, execution: e, outboxRows: outbox.rows, dropPending: outbox.dropPending }], []);
+    return this.commitMany(m, [{ before, execution: e, outboxRows: outbox.rows, dropPending: outbox.dropPending }], [], waitingStarts);
   }
 
   /**
    * Stores the transitions of several executions (each locked by the caller) in one statement, as
-   * commit does for one, and deletes the outbox messages they handled (`taken`).
+   * commit does for one, and deletes the outbox messages they handled (`taken`). `waitingStarts`
+   * (of runs that ended) are stored only for the pipelines that have a BUFFERED run, checked in
+   * the same statement under the pipelines' locks (see gennaker_buffered_pipelines), which are
+   * then held until the caller commits.
    */
   async commitMany(
     m: EntityManager,
     items: Array<{ before: ExecutionSnapshot | null; execution: Execution; outboxRows: OutboxRow[]; dropPending: boolean }>,
     taken: string[],
+    waitingStarts: WaitingStart[] = [],
   ): Promise<{ stored: Row[]; dropped: Array<{ id: string; queue: string }> }> {
     const stages: Row[] = [];
     const tasks: Row[] = [];
@@ -185,13 +197,19 @@ export class ExecutionRepository {
                 ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO UPDATE
                   SET deliver_at = LEAST(outbox.deliver_at, EXCLUDED.deliver_at), woken = true
                 RETURNING id, execution_id, type, queue, payload, deliver_at, dedupe_key, (xmax = 0) AS inserted),
+         bp AS (SELECT b AS id FROM gennaker_buffered_pipelines($10::text[]) b),
+         ow AS (INSERT INTO outbox SELECT * FROM json_populate_recordset(NULL::outbox, $11::json) w
+                WHERE w.payload->>'pipelineConfigId' IN (SELECT id FROM bp)
+                ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO UPDATE
+                  SET deliver_at = LEAST(outbox.deliver_at, EXCLUDED.deliver_at), woken = true
+                RETURNING id, execution_id, type, queue, payload, deliver_at, dedupe_key, (xmax = 0) AS inserted),
          ue AS (UPDATE executions x SET
                   version = x.version + 1, status = r.status, start_time = r.start_time, end_time = r.end_time, canceled = r.canceled,
                   canceled_by = r.canceled_by, cancellation_reason = r.cancellation_reason, paused = r.paused,
                   trigger = r.trigger, spec = r.spec, updated_at = now()
                 FROM json_populate_recordset(NULL::executions, $1::json) r WHERE x.id = r.id AND x.id = ANY($9::text[])
                 RETURNING x.id, x.version)
-       SELECT (SELECT json_agg(ob) FROM ob) AS stored, (SELECT json_agg(od) FROM od) AS dropped, (SELECT json_agg(ue) FROM ue) AS versions,
+       SELECT (SELECT json_agg(o) FROM (SELECT * FROM ob UNION ALL SELECT * FROM ow) o) AS stored, (SELECT json_agg(od) FROM od) AS dropped, (SELECT json_agg(ue) FROM ue) AS versions,
               (SELECT count(*) FROM us) AS stages, (SELECT count(*) FROM ut) AS tasks, (SELECT count(*) FROM tk) AS taken`,
       [
         JSON.stringify(items.map((i) => executionRow(i.execution))),
@@ -206,6 +224,9 @@ export class ExecutionRepository {
         // every execution (a hash join over a sequential scan) until the table is large; the ids
         // let it fetch the few rows by the primary key.
         items.map((i) => i.execution.id),
+        // Locked in this order: two transactions never take two pipelines' locks the other way round.
+        [...new Set(waitingStarts.map((w) => w.pipelineConfigId))].sort(),
+        JSON.stringify(waitingStarts.map((w) => w.row)),
       ],
     );
     const r = result[0] ?? {};
@@ -348,16 +369,6 @@ export class ExecutionRepository {
       [pipelineConfigId, excludeId ?? ''],
     );
     return Number(rows[0]?.['n'] ?? 0);
-  }
-
-  /** Which of these pipelines have a BUFFERED run. */
-  async bufferedPipelines(m: EntityManager, pipelineConfigIds: string[]): Promise<Set<string>> {
-    const rows = await preparedQuery(
-      m,
-      `SELECT DISTINCT pipeline_config_id AS id FROM executions WHERE pipeline_config_id = ANY($1::text[]) AND status = 'BUFFERED'`,
-      [pipelineConfigIds],
-    );
-    return new Set(rows.map((r) => String(r['id'])));
   }
 
   async listBuffered(m: EntityManager, pipelineConfigId: string): Promise<Array<{ id: string; buildTime: number; keepWaitingPipelines: boolean; limitConcurrent: boolean; maxConcurrentExecutions: number }>> {

@@ -27,6 +27,7 @@ import {
   type OutboxMessage,
   type ExecutionSnapshot,
   type StoredOutboxMessage,
+  type WaitingStart,
 } from '@gennaker/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -71,8 +72,6 @@ type LooseMessage = { message: EngineMessage; delayMs?: number; queue?: string }
 
 /** Postgres advisory-lock key of a pipeline config (serialises its concurrency decisions). */
 const CONFIG_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtext('pipeline:' || $1))`;
-/** The same for several pipeline configs, taken in the order given (sorted by the caller). */
-const CONFIG_LOCKS_SQL = `SELECT pg_advisory_xact_lock(hashtext('pipeline:' || c)) FROM unnest($1::text[]) WITH ORDINALITY AS u(c, n) ORDER BY n`;
 /** Group transactions one worker runs at once (each holds a pooled connection). */
 const GROUPS_IN_FLIGHT = 2;
 
@@ -222,9 +221,8 @@ export class EngineService {
       if (rows.length === 0 && !step.dropPending && this.executions.unchanged(step.before, execution)) {
         return { value: step.value, execution, stored: [] as StoredOutboxMessage[], events: step.events, dropped: [] as Array<{ id: string; queue: string }> };
       }
-      const result = await this.executions.commit(m, step.before, execution, { rows: outboxRows(rows, true), dropPending: step.dropPending });
-      const waiting = await this.storeWaitingStarts(m, [step]);
-      return { value: step.value, execution, stored: [...result.stored.map(toStoredMessage), ...waiting], events: step.events, dropped: result.dropped };
+      const result = await this.executions.commit(m, step.before, execution, { rows: outboxRows(rows, true), dropPending: step.dropPending }, this.waitingStarts([step]));
+      return { value: step.value, execution, stored: result.stored.map(toStoredMessage), events: step.events, dropped: result.dropped };
     });
     if (!committed) return null;
     await this.afterCommit(committed.stored, committed.events, [committed], committed.dropped);
@@ -369,9 +367,8 @@ export class EngineService {
       if (rows.length === 0 && !s.dropPending && this.executions.unchanged(s.before, s.execution)) return [];
       return [{ before: s.before, execution: s.execution, outboxRows: outboxRows(rows, true), dropPending: s.dropPending }];
     });
-    const result = await this.executions.commitMany(m, changed, taken);
-    const waiting = await this.storeWaitingStarts(m, steps);
-    return { steps, stored: [...result.stored.map(toStoredMessage), ...waiting], dropped: result.dropped, alone };
+    const result = await this.executions.commitMany(m, changed, taken, this.waitingStarts(steps));
+    return { steps, stored: result.stored.map(toStoredMessage), dropped: result.dropped, alone };
   }
 
   /**
@@ -512,22 +509,17 @@ export class EngineService {
   }
 
   /**
-   * Stores the "start waiting executions" messages of the steps (sent when a run ends) for the
-   * pipelines that have a BUFFERED run; for the others (most runs finish with nothing waiting) they
-   * would cost a job and a transaction each. Called after the steps' changes are written: the
-   * pipelines' locks (taken in id order, so two transactions never deadlock) are then held only
-   * for this check and the commit, not while the changes are written. The check is exact: a start
-   * that counted one of these runs as running and chose to wait holds the lock until it commits, so
-   * it is seen here; one that counts after this commit sees the run ended.
+   * The "start waiting executions" messages of the steps (sent when a run ends), for the commit to
+   * store only for the pipelines that have a BUFFERED run: for the others (most runs finish with
+   * nothing waiting) they would cost a job and a transaction each. The commit checks under the
+   * pipelines' locks with a read that postdates them, and holds them until it commits, so the
+   * check is exact: a start that counted one of these runs as running and chose to wait holds the
+   * lock until it commits, so it is seen; one that counts after this commit sees the run ended.
    */
-  private async storeWaitingStarts(m: EntityManager, steps: Array<Step<unknown>>): Promise<StoredOutboxMessage[]> {
-    const messages = steps.flatMap((s) => s.messages.filter(isWaitingStart).map((o) => ({ o, executionId: s.execution.id })));
-    if (messages.length === 0) return [];
-    const ids = [...new Set(messages.map(({ o }) => waitingPipeline(o)))].sort();
-    await preparedQuery(m, CONFIG_LOCKS_SQL, [ids]);
-    const buffered = await this.executions.bufferedPipelines(m, ids);
-    const needed = messages.filter(({ o }) => buffered.has(waitingPipeline(o)));
-    return this.outbox.add(m, needed.map(({ o, executionId }) => this.toOutbox(o, executionId)), true);
+  private waitingStarts(steps: Array<Step<unknown>>): WaitingStart[] {
+    return steps.flatMap((s) =>
+      s.messages.filter(isWaitingStart).map((o) => ({ pipelineConfigId: waitingPipeline(o), row: outboxRows([this.toOutbox(o, s.execution.id)], true)[0] as OutboxRow })),
+    );
   }
 
   /**

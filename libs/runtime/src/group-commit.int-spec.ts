@@ -16,7 +16,7 @@ import {
 } from '@gennaker/persistence';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OutboxDispatcher } from './dispatcher.service';
 import { EngineService } from './engine.service';
@@ -57,19 +57,23 @@ afterAll(async () => {
 });
 
 /** Stores a new run of `application` with its start message; returns the message. */
-async function newRun(application: string): Promise<{ outboxId: string; message: EngineMessage & { executionId: string } }> {
+async function newRun(application: string, options: { pipelineConfigId?: string; status?: 'BUFFERED'; manager?: EntityManager } = {}): Promise<{ outboxId: string; message: EngineMessage & { executionId: string } }> {
   const e = createExecution({
     id: randomUUID(),
     type: 'PIPELINE',
-    config: { application, name: 'p', stages: [{ refId: '1', type: 'noop', note: application === 'boom' ? '${#pipelineId("x")}' : 'plain' }] },
-    pipelineConfigId: null,
+    // Unlimited: a start takes no pipeline lock, so an ending run's check is what the tests see.
+    config: { application, name: 'p', limitConcurrent: false, stages: [{ refId: '1', type: 'noop', note: application === 'boom' ? '${#pipelineId("x")}' : 'plain' }] },
+    pipelineConfigId: options.pipelineConfigId ?? null,
     trigger: {},
     now: Date.now(),
     newId: randomUUID,
   });
+  if (options.status) e.status = options.status;
   const message = { type: 'StartExecution' as const, executionId: e.id };
   const outboxId = randomUUID();
-  await ds.transaction((m) => executions.insert(m, e, outboxRows([{ id: outboxId, executionId: e.id, type: message.type, queue: 'engine', payload: message, deliverAt: Date.now() }], true)));
+  const rows = outboxRows([{ id: outboxId, executionId: e.id, type: message.type, queue: 'engine', payload: message, deliverAt: Date.now() }], true);
+  if (options.manager) await executions.insert(options.manager, e, rows);
+  else await ds.transaction((m) => executions.insert(m, e, rows));
   return { outboxId, message };
 }
 
@@ -103,5 +107,38 @@ describe('group commit', () => {
     const boom = runs[5]!;
     expect(await statusOf(boom.message.executionId)).toBe('NOT_STARTED');
     expect(await pending(boom.outboxId)).toBe(1);
+  });
+
+  it('an ending run sees a waiting run whose start committed while the end waited for the pipeline lock', async () => {
+    // A limited start holds the pipeline's lock while it decides to wait (BUFFERED) and commits.
+    // A run of the same pipeline ending meanwhile must see it once it gets the lock, and ask for
+    // the waiting runs to start; otherwise the waiting run waits for the next end (or the sweep).
+    const pipelineConfigId = `pc-${randomUUID()}`;
+    const ending = await newRun('ok', { pipelineConfigId });
+    const start = ds.createQueryRunner();
+    await start.connect();
+    await start.startTransaction();
+    await start.query(`SELECT pg_advisory_xact_lock(hashtext('pipeline:' || $1))`, [pipelineConfigId]);
+    await newRun('ok', { pipelineConfigId, status: 'BUFFERED', manager: start.manager });
+    dispatched.length = 0;
+    const ended = engine.handleMessage(ending.outboxId, ending.message);
+    // The end waits for the lock (another backend's advisory lock not granted), then the start commits.
+    await vi.waitFor(async () => {
+      const rows = (await ds.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)) as Array<{ n: number }>;
+      expect(rows[0]?.n).toBe(1);
+    }, { timeout: 10_000, interval: 20 });
+    await start.commitTransaction();
+    await start.release();
+    await ended;
+    expect(await statusOf(ending.message.executionId)).toBe('SUCCEEDED');
+    expect(dispatched.filter((m) => m.type === 'StartWaitingExecutions').map((m) => (m.payload as { pipelineConfigId?: string }).pipelineConfigId)).toEqual([pipelineConfigId]);
+  });
+
+  it('an ending run with no waiting run of its pipeline asks for nothing', async () => {
+    const run = await newRun('ok', { pipelineConfigId: `pc-${randomUUID()}` });
+    dispatched.length = 0;
+    await engine.handleMessage(run.outboxId, run.message);
+    expect(await statusOf(run.message.executionId)).toBe('SUCCEEDED');
+    expect(dispatched.filter((m) => m.type === 'StartWaitingExecutions')).toEqual([]);
   });
 });
