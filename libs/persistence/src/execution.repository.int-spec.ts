@@ -254,4 +254,23 @@ describe('OutboxRepository', () => {
     expect(await ds.transaction((m) => outbox.take(m, a!.id))).toEqual({ woken: true });
     expect(await ds.transaction((m) => outbox.take(m, a!.id))).toBeNull();
   });
+
+  it('takes handled messages in a transaction of its own that does not wait for the flush, and leaves the session as it was', async () => {
+    // One connection, so the next statement runs in the session that took the messages.
+    const one = createDataSource({ url: db.url, poolSize: 1 });
+    await one.initialize();
+    try {
+      const single = new OutboxRepository(one);
+      const rows = await ds.transaction((m) =>
+        outbox.add(m, [1, 2].map(() => ({ id: newId(), executionId: 'x', type: 'ExecutionFinished', queue: 'engine', payload: {}, deliverAt: Date.now() })), true),
+      );
+      await single.takeMany(rows.map((r) => r.id));
+      const left = (await one.query(`SELECT count(*)::int AS n FROM outbox WHERE id = ANY($1::text[])`, [rows.map((r) => r.id)])) as Array<{ n: number }>;
+      expect(left[0]?.n).toBe(0);
+      // synchronous_commit was off for that transaction only.
+      expect(((await one.query(`SHOW synchronous_commit`)) as Array<{ synchronous_commit: string }>)[0]?.synchronous_commit).toBe('on');
+    } finally {
+      await one.destroy();
+    }
+  });
 });

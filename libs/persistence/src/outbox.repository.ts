@@ -85,9 +85,19 @@ export class OutboxRepository {
     return r ? { woken: r['woken'] === true } : null;
   }
 
-  /** Deletes handled messages in a statement of their own (e.g. "finished" messages a worker handled itself). */
+  /**
+   * Deletes handled messages in a statement (and transaction) of their own, e.g. "finished"
+   * messages whose listeners ran. Its commit does not wait for the WAL flush (synchronous_commit
+   * off for this transaction only): a delete lost in a crash of Postgres only sends the message
+   * again, and its handlers run at least once anyway. One disk flush fewer per finished run.
+   */
   async takeMany(ids: string[]): Promise<void> {
-    await preparedQuery(this.ds.manager, `DELETE FROM outbox WHERE id = ANY($1::text[])`, [ids]);
+    await preparedQuery(
+      this.ds.manager,
+      `WITH async AS (SELECT set_config('synchronous_commit', 'off', true) AS v)
+       DELETE FROM outbox WHERE id = ANY($1::text[]) AND EXISTS (SELECT 1 FROM async)`,
+      [ids],
+    );
   }
 
   async exists(id: string): Promise<boolean> {

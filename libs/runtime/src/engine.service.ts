@@ -161,8 +161,8 @@ export class EngineService {
       if (loaded && !loaded.pending) return;
       if (loaded) await Promise.all(this.finishListeners.map((l) => l(loaded.execution)));
     }
-    // One statement: its own transaction.
-    await this.outbox.take(this.ds.manager, outboxId);
+    // One statement: its own transaction (see takeMany).
+    await this.outbox.takeMany([outboxId]);
   }
 
   /** Handles one delivered engine message (a BullMQ job). */
