@@ -173,6 +173,9 @@ async function main(): Promise<void> {
       bench: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
       machine: machineBusySeconds(),
     });
+    // WAL flushes (each a wait for the disk) of the whole cluster while sending.
+    const walSyncs = async (): Promise<number> => Number((await db.query(`SELECT wal_sync FROM pg_stat_wal`)).rows[0]?.wal_sync ?? NaN);
+    const wal0 = await walSyncs();
     const cpu0 = cpuNow();
     await db.query('CREATE TABLE bench_commit_probe (at timestamptz NOT NULL)');
     const probes = { durable: commitProbe(stack.databaseUrl, true), noFlush: commitProbe(stack.databaseUrl, false) };
@@ -188,6 +191,7 @@ async function main(): Promise<void> {
       (err) => failures.push(String(err)),
     );
     const cpu1 = cpuNow();
+    const walFlushes = (await walSyncs()) - wal0;
     const commitMs = { durable: probeFigures(await probes.durable.stop()), noFlush: probeFigures(await probes.noFlush.stop()) };
     const msEach = (seconds: number) => Math.round((seconds * 1000 * 100) / total) / 100;
     const cpuMsPerDelivery = {
@@ -264,6 +268,7 @@ async function main(): Promise<void> {
       noLossNoDuplicates: benchRows.length === matched && duplicates === 0 && unmatchedStarted === 0 && executionIds.length === matched,
       // A bare commit made beside the load, durable and without the flush: the floor under the ack.
       commitMs,
+      walFlushesPerDelivery: Math.round((walFlushes / total) * 100) / 100,
       targets: { ackP99Ms: 50, toFirstStageP99Ms: 250 },
     };
     if (failures.length > 0) {
