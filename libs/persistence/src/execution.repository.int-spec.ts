@@ -123,6 +123,37 @@ describe('ExecutionRepository', () => {
     expect(await taker).toEqual({ version: 1, taken: null });
   });
 
+  it('locks, takes and loads in one statement, and gives no copy when a change committed while it waited for the lock', async () => {
+    const e = createExecution({ id: newId(), type: 'PIPELINE', config: { application: 'app', name: 'ltl', stages: [{ refId: '1', type: 'wait', waitTime: 5 }] }, pipelineConfigId: null, trigger: {}, now: Date.now(), newId });
+    const msg = () => ({ id: newId(), executionId: e.id, type: 'StartExecution', queue: 'engine', payload: {}, deliverAt: Date.now() });
+    const first = msg();
+    await ds.transaction((m) => repo.insert(m, e, outboxRows([first], true)));
+    const got = await ds.transaction((m) => repo.lockTakeAndLoad(m, e.id, first.id));
+    expect(got).toMatchObject({ version: 1, taken: { woken: false } });
+    expect(got?.execution?.stages.map((st) => st.refId)).toEqual(['1']);
+    expect(await ds.transaction((m) => repo.lockTakeAndLoad(m, e.id, first.id))).toEqual({ version: 1, taken: null, execution: null });
+    expect(await ds.transaction((m) => repo.lockTakeAndLoad(m, newId(), first.id))).toBeNull();
+
+    // Another transaction holds the lock and stores a change: the statement's snapshot predates
+    // it, so the copy it read is stale and it must not be used.
+    const second = msg();
+    await ds.transaction((m) => outbox.add(m, [second], true));
+    const loaded = (await repo.load(e.id))!;
+    const before = repo.snapshot(loaded);
+    const holder = ds.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`SELECT 1 FROM executions WHERE id = $1 FOR UPDATE`, [e.id]);
+    const taker = ds.transaction((m) => repo.lockTakeAndLoad(m, e.id, second.id));
+    await waitUntilBlocked();
+    loaded.stages[0]!.name = 'renamed while the taker waited';
+    await repo.commit(holder.manager, before, loaded, { rows: [], dropPending: false });
+    await holder.commitTransaction();
+    await holder.release();
+    expect(await taker).toEqual({ version: 2, taken: { woken: false }, execution: null });
+    expect((await repo.load(e.id))?.stages[0]?.name).toBe('renamed while the taker waited');
+  });
+
   it('stores the transitions of several executions in one statement, and deletes the messages they handled', async () => {
     const make = (name: string) =>
       createExecution({ id: newId(), type: 'PIPELINE', config: { application: 'app', name, stages: [{ refId: '1', type: 'wait', waitTime: 5 }] }, pipelineConfigId: null, trigger: {}, now: Date.now(), newId });

@@ -133,6 +133,31 @@ export class ExecutionRepository {
   }
 
   /**
+   * lockAndTake and load in one round trip. The load reads with the statement's snapshot, which
+   * may predate a change committed while the lock was awaited: `execution` is then null (its
+   * version differs from the locked one) and the caller loads again after the lock.
+   */
+  async lockTakeAndLoad(
+    m: EntityManager,
+    id: string,
+    outboxId: string,
+  ): Promise<{ version: number; taken: { woken: boolean } | null; execution: Execution | null } | null> {
+    const row = (
+      await preparedQuery(
+        m,
+        `WITH locked AS (SELECT version FROM executions WHERE id = $1 FOR UPDATE),
+              taken AS (DELETE FROM outbox WHERE id = $2 AND EXISTS (SELECT 1 FROM locked) RETURNING woken)
+         ${loadSql(', (SELECT version FROM locked) AS locked_version, (SELECT count(*)::int FROM taken) AS taken_count, (SELECT bool_or(woken) FROM taken) AS taken_woken')}`,
+        [id, outboxId],
+      )
+    )[0];
+    if (!row || row['locked_version'] === null || row['locked_version'] === undefined) return null;
+    const version = Number(row['locked_version']);
+    const taken = Number(row['taken_count']) > 0 ? { woken: row['taken_woken'] === true } : null;
+    return { version, taken, execution: taken && Number(row['version']) === version ? this.toLoaded(row) : null };
+  }
+
+  /**
    * Stores a transition in one statement: changed and removed stages and tasks, the execution
    * row (version bumped), the new outbox messages, and, when asked, the removal of the
    * execution's other pending messages. Returns the stored messages and the dropped ones.

@@ -195,8 +195,12 @@ export class EngineService {
     const committed = await this.ds.transaction(async (m) => {
       let version: number;
       let woken = false;
+      // Read with the lock when no copy was read before it (and its snapshot is current).
+      let loaded: Execution | null = null;
       if (options.outboxId) {
-        const locked = await this.executions.lockAndTake(m, executionId, options.outboxId);
+        const locked: { version: number; taken: { woken: boolean } | null; execution?: Execution | null } | null = options.preloaded
+          ? await this.executions.lockAndTake(m, executionId, options.outboxId)
+          : await this.executions.lockTakeAndLoad(m, executionId, options.outboxId);
         if (!locked) {
           // A message for an execution that is gone (deleted by retention): drop it for good.
           await this.outbox.take(m, options.outboxId);
@@ -205,6 +209,7 @@ export class EngineService {
         if (!locked.taken) return null;
         version = locked.version;
         woken = locked.taken.woken;
+        loaded = locked.execution ?? null;
       } else {
         const locked = await this.executions.lock(m, executionId);
         if (!locked) return null;
@@ -212,9 +217,10 @@ export class EngineService {
       }
       // A copy read before the lock is still current when nobody stored a change since.
       const execution =
-        options.preloaded && this.executions.versionOf(options.preloaded) === version
+        loaded ??
+        (options.preloaded && this.executions.versionOf(options.preloaded) === version
           ? options.preloaded
-          : await this.executions.load(executionId, { manager: m });
+          : await this.executions.load(executionId, { manager: m }));
       if (!execution) return null;
       const step = await this.step(m, execution, { woken, actor: options.actor }, fn);
       const rows = step.messages.filter((o) => !isWaitingStart(o)).map((o) => this.toOutbox(o, execution.id));
