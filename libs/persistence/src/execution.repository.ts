@@ -340,28 +340,33 @@ export class ExecutionRepository {
     return this.insertMany(m, [{ execution: e, outboxRows, also }]);
   }
 
-  /** insert for several new executions in one statement (all or none); returns all stored messages. */
-  async insertMany(m: EntityManager, items: Array<{ execution: Execution; outboxRows?: OutboxRow[]; also?: RowsToInsert[] }>): Promise<Row[]> {
+  /**
+   * insert for several new executions in one statement (all or none); returns all stored messages.
+   * `extra` rows (say, the webhook deliveries that started them) go in the same statement.
+   */
+  async insertMany(m: EntityManager, items: Array<{ execution: Execution; outboxRows?: OutboxRow[]; also?: RowsToInsert[] }>, extra: RowsToInsert[] = []): Promise<Row[]> {
     const stages: Row[] = [];
     const tasks: Row[] = [];
     const outbox: Row[] = [];
     // Rows for other tables, merged per table and columns so the statement's text stays fixed.
     const also = new Map<string, RowsToInsert>();
     const updatedAt = new Date().toISOString();
+    const addRows = (a: RowsToInsert): void => {
+      const key = `${a.table}(${a.columns.join(',')})`;
+      const merged = also.get(key);
+      if (merged) merged.rows.push(...a.rows);
+      else also.set(key, { ...a, rows: [...a.rows] });
+    };
     for (const { execution: e, outboxRows, also: more } of items) {
       for (const s of e.stages) {
         stages.push(stageRow(e.id, s));
         s.tasks.forEach((t, i) => tasks.push(taskRow(e.id, s.id, t, i)));
       }
       outbox.push(...(outboxRows ?? []));
-      for (const a of more ?? []) {
-        const key = `${a.table}(${a.columns.join(',')})`;
-        const merged = also.get(key);
-        if (merged) merged.rows.push(...a.rows);
-        else also.set(key, { ...a, rows: [...a.rows] });
-      }
+      for (const a of more ?? []) addRows(a);
     }
-    const extra = [...also.values()];
+    for (const a of extra) addRows(a);
+    const others = [...also.values()];
     const result = await preparedQuery(
       m,
       `WITH
@@ -371,7 +376,7 @@ export class ExecutionRepository {
          ob AS (INSERT INTO outbox SELECT * FROM json_populate_recordset(NULL::outbox, $4::json)
                 ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO UPDATE
                   SET deliver_at = LEAST(outbox.deliver_at, EXCLUDED.deliver_at), woken = true
-                RETURNING id, execution_id, type, queue, payload, deliver_at, dedupe_key, (xmax = 0) AS inserted)${extra.map((a, i) => `,
+                RETURNING id, execution_id, type, queue, payload, deliver_at, dedupe_key, (xmax = 0) AS inserted)${others.map((a, i) => `,
          x${i} AS (${insertRowsSql(a, 5 + i)})`).join('')}
        SELECT (SELECT json_agg(ob) FROM ob) AS stored, (SELECT count(*) FROM ie) AS executions, (SELECT count(*) FROM st) AS stages, (SELECT count(*) FROM tk) AS tasks`,
       [
@@ -379,7 +384,7 @@ export class ExecutionRepository {
         JSON.stringify(stages),
         JSON.stringify(tasks),
         JSON.stringify(outbox),
-        ...extra.map((a) => JSON.stringify(a.rows)),
+        ...others.map((a) => JSON.stringify(a.rows)),
       ],
     );
     for (const { execution } of items) this.versions.set(execution, 1);

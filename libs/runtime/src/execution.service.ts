@@ -113,10 +113,13 @@ export class ExecutionService {
     return this.startItem(await this.prepare(row, request, m), false);
   }
 
-  /** Stores prepared starts in the caller's transaction, in one statement; returns their start messages. */
-  async storeStartsIn(m: EntityManager, prepared: PreparedStart[]): Promise<StoredOutboxMessage[]> {
-    if (prepared.length === 0) return [];
-    return (await this.executions.insertMany(m, prepared)).map(toStoredMessage);
+  /**
+   * Stores prepared starts in the caller's transaction (or, on its own, atomically), in one
+   * statement with `extra` rows; returns their start messages.
+   */
+  async storeStartsIn(m: EntityManager, prepared: PreparedStart[], extra: RowsToInsert[] = []): Promise<StoredOutboxMessage[]> {
+    if (prepared.length === 0 && extra.length === 0) return [];
+    return (await this.executions.insertMany(m, prepared, extra)).map(toStoredMessage);
   }
 
   private async prepare(row: PipelineConfigEntity, request: StartPipelineRequest, manager?: EntityManager): Promise<Execution> {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DATA_SOURCE, ExecutionService, OutboxDispatcher, type PreparedStart } from '@gennaker/runtime';
 import type { DeliverySkip, DeliveryStart, DeliverySync, NewDelivery } from '@gennaker/trigger-store';
 import type { StoredOutboxMessage } from '@gennaker/persistence';
-import { TriggerDeliveryRepository } from '@gennaker/trigger-store';
+import { isReplayConflict, TriggerDeliveryRepository } from '@gennaker/trigger-store';
 import {
   bindArtifacts,
   deliveryIdOf,
@@ -79,7 +79,12 @@ export class WebhookService {
     @Inject(DATA_SOURCE) ds: DataSource,
     @Inject(TxLimiter) limiter: TxLimiter,
   ) {
-    this.batcher = new DeliveryBatcher(ds, limiter, (m, plans) => this.store(m, plans));
+    this.batcher = new DeliveryBatcher(
+      ds,
+      limiter,
+      (m, plans) => this.store(m, plans),
+      (plans) => this.storeAtOnce(ds.manager, plans),
+    );
   }
 
   async receive(source: GitSource, headers: Headers, raw: Buffer): Promise<WebhookAnswer> {
@@ -156,11 +161,28 @@ export class WebhookService {
     const recorded = await this.deliveries.insertAcceptedMany(m, plans.map((p) => p.delivery));
     const kept = plans.filter((p) => recorded.has(p.delivery.id));
     const messages = await this.executions.storeStartsIn(m, kept.flatMap((p) => p.starts));
-    return plans.map((p) => {
-      if (!recorded.has(p.delivery.id)) return null;
-      const mine = new Set(p.starts.map((s) => s.execution.id));
-      return { rowId: p.delivery.id, started: p.delivery.started, messages: messages.filter((msg) => msg.executionId !== null && mine.has(msg.executionId)), syncs: p.syncs };
-    });
+    return plans.map((p) => (recorded.has(p.delivery.id) ? this.recorded(p, messages) : null));
+  }
+
+  /**
+   * Writes a batch's plans in one statement, atomic on its own: the deliveries and the executions
+   * they start together. A delivery id accepted before fails the statement (nothing is written)
+   * and the answer is null: store then records the batch in a transaction that skips replays.
+   */
+  private async storeAtOnce(m: EntityManager, plans: DeliveryPlan[]): Promise<Array<DeliveryRecorded | null> | null> {
+    let messages: StoredOutboxMessage[];
+    try {
+      messages = await this.executions.storeStartsIn(m, plans.flatMap((p) => p.starts), [this.deliveries.acceptedRows(plans.map((p) => p.delivery))]);
+    } catch (err) {
+      if (isReplayConflict(err)) return null;
+      throw err;
+    }
+    return plans.map((p) => this.recorded(p, messages));
+  }
+
+  private recorded(p: DeliveryPlan, messages: StoredOutboxMessage[]): DeliveryRecorded {
+    const mine = new Set(p.starts.map((s) => s.execution.id));
+    return { rowId: p.delivery.id, started: p.delivery.started, messages: messages.filter((msg) => msg.executionId !== null && mine.has(msg.executionId)), syncs: p.syncs };
   }
 
   /** Applications whose pipelines repository and branch this push is about (as of the index's last read). */

@@ -146,6 +146,19 @@ describe('GitHub deliveries from @octokit/webhooks-examples', () => {
     const racing = await Promise.all([1, 2, 3, 4, 5].map(() => github('push', p, { delivery: 'racing-1' })));
     expect(racing.filter((r) => !r.body.replayed)).toHaveLength(1);
     expect((await counts())['on-master']).toBe(before['on-master']! + 1);
+    // A replay sent together with new deliveries (recorded by the same batches): the replay starts
+    // nothing, each new one starts its run once.
+    const mixed = await Promise.all([
+      github('push', p, { delivery: 'replayed-1' }),
+      ...[1, 2, 3, 4, 5].map((i) => github('push', p, { delivery: `mixed-${i}` })),
+    ]);
+    expect(mixed[0]?.body).toMatchObject({ replayed: true, executions: first.body.executions });
+    for (const r of mixed.slice(1)) {
+      expect(r.status).toBe(202);
+      expect(r.body.replayed).toBeUndefined();
+      expect(r.body.executions).toHaveLength(1);
+    }
+    expect((await counts())['on-master']).toBe(before['on-master']! + 6);
   });
 });
 

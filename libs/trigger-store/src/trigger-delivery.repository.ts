@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { preparedQuery, returnedRows } from '@gennaker/persistence';
+import { preparedQuery, returnedRows, type RowsToInsert } from '@gennaker/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { TriggerDeliveryEntity, type DeliverySync } from './entities/trigger-delivery.entity';
 
@@ -17,13 +17,7 @@ export class TriggerDeliveryRepository {
    */
   async insertAcceptedMany(m: EntityManager, deliveries: NewDelivery[]): Promise<Set<string>> {
     if (deliveries.length === 0) return new Set();
-    const rows = deliveries.map((d) => {
-      const r = this.toRow(d);
-      return {
-        id: r.id, provider: r.provider, delivery_id: r.deliveryId, signature: r.signature, event: r.event, repository: r.repository, branch: r.branch,
-        hash: r.hash, applications: r.applications, started: r.started, skipped: r.skipped, sync: r.sync, message: r.message, received_at: r.receivedAt,
-      };
-    });
+    const rows = this.acceptedRows(deliveries).rows;
     const inserted = await preparedQuery(
       m,
       `INSERT INTO trigger_deliveries (id, provider, delivery_id, accepted, signature, event, repository, branch, hash, applications, started, skipped, sync, message, received_at)
@@ -33,6 +27,26 @@ export class TriggerDeliveryRepository {
       [JSON.stringify(rows)],
     );
     return new Set(inserted.map((r) => String(r['id'])));
+  }
+
+  /**
+   * Accepted deliveries as rows for a statement of another repository (the one that stores the
+   * executions they started), without ON CONFLICT: a delivery id accepted before fails that
+   * statement with a unique violation (isReplayConflict), and the caller records the batch again
+   * with insertAcceptedMany, which skips it.
+   */
+  acceptedRows(deliveries: NewDelivery[]): RowsToInsert {
+    return {
+      table: 'trigger_deliveries',
+      columns: ['id', 'provider', 'delivery_id', 'accepted', 'signature', 'event', 'repository', 'branch', 'hash', 'applications', 'started', 'skipped', 'sync', 'message', 'received_at'],
+      rows: deliveries.map((d) => {
+        const r = this.toRow(d);
+        return {
+          id: r.id, provider: r.provider, delivery_id: r.deliveryId, accepted: true, signature: r.signature, event: r.event, repository: r.repository, branch: r.branch,
+          hash: r.hash, applications: r.applications, started: r.started, skipped: r.skipped, sync: r.sync, message: r.message, received_at: r.receivedAt,
+        };
+      }),
+    };
   }
 
   /** Records a refused delivery (bad signature...): it holds no delivery id, so the real one still goes through. */
@@ -85,4 +99,12 @@ export class TriggerDeliveryRepository {
   private toRow(d: NewDelivery): TriggerDeliveryEntity {
     return Object.assign(new TriggerDeliveryEntity(), { ...d, id: d.id ?? randomUUID(), receivedAt: d.receivedAt ?? new Date() });
   }
+}
+
+/** A statement failed because one of its deliveries' ids was accepted before (see acceptedRows). */
+export function isReplayConflict(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint?: unknown; driverError?: { code?: unknown; constraint?: unknown } } | null;
+  const code = e?.code ?? e?.driverError?.code;
+  const constraint = e?.constraint ?? e?.driverError?.constraint;
+  return code === '23505' && constraint === 'ux_trigger_deliveries_provider_delivery';
 }
