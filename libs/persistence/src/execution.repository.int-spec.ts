@@ -87,10 +87,12 @@ describe('ExecutionRepository', () => {
     const run = { id: newId(), executionId: e.id, type: 'RunTask', queue: 'tasks', payload: {}, deliverAt: Date.now() };
     await ds.transaction((m) => repo.insert(m, e, outboxRows([run], true)));
     const loaded = await repo.loadWithPending(e.id, run.id);
-    expect(loaded).toEqual({ execution: e, pending: true });
+    expect(loaded).toEqual({ execution: e, pending: true, woken: false });
     expect(repo.versionOf(loaded!.execution)).toBe(1);
+    await ds.query(`UPDATE outbox SET woken = true WHERE id = $1`, [run.id]);
+    expect((await repo.loadWithPending(e.id, run.id))?.woken).toBe(true);
     await ds.transaction((m) => repo.lockAndTake(m, e.id, run.id));
-    expect(await repo.loadWithPending(e.id, run.id)).toEqual({ execution: e, pending: false });
+    expect(await repo.loadWithPending(e.id, run.id)).toEqual({ execution: e, pending: false, woken: false });
     expect(await repo.loadWithPending(newId(), run.id)).toBeNull();
   });
 
@@ -152,6 +154,32 @@ describe('ExecutionRepository', () => {
     await holder.release();
     expect(await taker).toEqual({ version: 2, taken: { woken: false }, execution: null });
     expect((await repo.load(e.id))?.stages[0]?.name).toBe('renamed while the taker waited');
+  });
+
+  it('stores a step without a lock held only when the execution and its message are as read, else writes nothing', async () => {
+    const e = createExecution({ id: newId(), type: 'PIPELINE', config: { application: 'app', name: 'guarded', stages: [{ refId: '1', type: 'wait', waitTime: 5 }] }, pipelineConfigId: null, trigger: {}, now: Date.now(), newId });
+    const message = { id: newId(), executionId: e.id, type: 'StartExecution', queue: 'engine', payload: {}, deliverAt: Date.now() };
+    await ds.transaction((m) => repo.insert(m, e, outboxRows([message], true)));
+    const step = async (guard: { version: number; woken: boolean }, name: string) => {
+      const read = (await repo.loadWithPending(e.id, message.id))!;
+      const before = repo.snapshot(read.execution);
+      read.execution.stages[0]!.name = name;
+      return repo.commitMany(ds.manager, [{ before, execution: read.execution, outboxRows: [], dropPending: false }], [], [], { executionId: e.id, outboxId: message.id, ...guard });
+    };
+    const nameNow = async () => (await repo.load(e.id))?.stages[0]?.name;
+    // Changed since it was read (another version), or the message was woken since: nothing written.
+    expect((await step({ version: 7, woken: false }, 'stale version')).applied).toBe(false);
+    expect((await step({ version: 1, woken: true }, 'stale message')).applied).toBe(false);
+    expect(await nameNow()).not.toMatch(/stale/);
+    expect(await outbox.exists(message.id)).toBe(true);
+    // As read: stored, the version bumped and the message taken.
+    expect((await step({ version: 1, woken: false }, 'stored')).applied).toBe(true);
+    expect(await nameNow()).toBe('stored');
+    expect(repo.versionOf((await repo.load(e.id))!)).toBe(2);
+    expect(await outbox.exists(message.id)).toBe(false);
+    // The message was handled already: nothing written.
+    expect((await step({ version: 2, woken: false }, 'twice')).applied).toBe(false);
+    expect(await nameNow()).toBe('stored');
   });
 
   it('stores the transitions of several executions in one statement, and deletes the messages they handled', async () => {

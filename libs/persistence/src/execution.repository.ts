@@ -63,6 +63,16 @@ function loadSql(extra: string): string {
      FROM executions e WHERE e.id = $1`;
 }
 
+/** What a commit without a lock held checks first (see commitMany). */
+export interface CommitGuard {
+  executionId: string;
+  /** The version read. */
+  version: number;
+  /** The message being handled, and its woken flag as read. */
+  outboxId: string;
+  woken: boolean;
+}
+
 /** A "start the waiting runs of this pipeline" message of a run that ended (see commitMany). */
 export interface WaitingStart {
   pipelineConfigId: string;
@@ -90,9 +100,11 @@ export class ExecutionRepository {
    * load, and whether the outbox message `outboxId` is still pending (not handled yet), in one
    * statement: what a task run reads before it calls out. null when the execution does not exist.
    */
-  async loadWithPending(id: string, outboxId: string): Promise<{ execution: Execution; pending: boolean } | null> {
-    const row = (await preparedQuery(this.ds.manager, loadSql(', EXISTS (SELECT 1 FROM outbox o WHERE o.id = $2) AS pending'), [id, outboxId]))[0];
-    return row ? { execution: this.toLoaded(row), pending: row['pending'] === true } : null;
+  async loadWithPending(id: string, outboxId: string): Promise<{ execution: Execution; pending: boolean; woken: boolean } | null> {
+    const row = (await preparedQuery(this.ds.manager, loadSql(', (SELECT o.woken FROM outbox o WHERE o.id = $2) AS pending_woken'), [id, outboxId]))[0];
+    if (!row) return null;
+    const woken = row['pending_woken'] as boolean | null;
+    return { execution: this.toLoaded(row), pending: woken !== null, woken: woken === true };
   }
 
   private toLoaded(row: Row): Execution {
@@ -178,13 +190,20 @@ export class ExecutionRepository {
    * (of runs that ended) are stored only for the pipelines that have a BUFFERED run, checked in
    * the same statement under the pipelines' locks (see gennaker_buffered_pipelines), which are
    * then held until the caller commits.
+   *
+   * With a `guard` the caller holds no lock (it read the execution before, outside a transaction)
+   * and the statement stands alone: it locks the execution, and writes anything only when its
+   * version is still the one read and the message being handled is still pending as read (it is
+   * then taken). Otherwise nothing is written and `applied` is false: the caller applies the
+   * message again under the lock.
    */
   async commitMany(
     m: EntityManager,
     items: Array<{ before: ExecutionSnapshot | null; execution: Execution; outboxRows: OutboxRow[]; dropPending: boolean }>,
     taken: string[],
     waitingStarts: WaitingStart[] = [],
-  ): Promise<{ stored: Row[]; dropped: Array<{ id: string; queue: string }> }> {
+    guard: CommitGuard | null = null,
+  ): Promise<{ stored: Row[]; dropped: Array<{ id: string; queue: string }>; applied: boolean }> {
     const stages: Row[] = [];
     const tasks: Row[] = [];
     const goneStages: string[] = [];
@@ -201,30 +220,33 @@ export class ExecutionRepository {
     const result = await preparedQuery(
       m,
       `WITH
-         tk AS (DELETE FROM outbox WHERE id = ANY($8::text[]) RETURNING 1),
-         od AS (DELETE FROM outbox WHERE execution_id = ANY($7::text[]) AND NOT (id = ANY($8::text[]))
-                  AND type NOT IN ('CancelStage', 'ExecutionFinished') RETURNING id, queue),
-         dt AS (DELETE FROM tasks WHERE id = ANY($5::text[])),
-         ds AS (DELETE FROM stages WHERE id = ANY($4::text[])),
-         us AS (INSERT INTO stages SELECT * FROM json_populate_recordset(NULL::stages, $2::json)
+         guard AS (SELECT id FROM executions WHERE id = $12::text AND version = $13::int FOR UPDATE),
+         guarded AS (DELETE FROM outbox WHERE id = $14::text AND woken = $15::boolean AND EXISTS (SELECT 1 FROM guard) RETURNING 1),
+         gate AS (SELECT 1 WHERE $12::text IS NULL UNION ALL SELECT 1 FROM guarded),
+         tk AS (DELETE FROM outbox WHERE id = ANY($8::text[]) AND EXISTS (SELECT 1 FROM gate) RETURNING 1),
+         od AS (DELETE FROM outbox WHERE execution_id = ANY($7::text[]) AND NOT (id = ANY($8::text[])) AND id IS DISTINCT FROM $14::text
+                  AND type NOT IN ('CancelStage', 'ExecutionFinished') AND EXISTS (SELECT 1 FROM gate) RETURNING id, queue),
+         dt AS (DELETE FROM tasks WHERE id = ANY($5::text[]) AND EXISTS (SELECT 1 FROM gate)),
+         ds AS (DELETE FROM stages WHERE id = ANY($4::text[]) AND EXISTS (SELECT 1 FROM gate)),
+         us AS (INSERT INTO stages SELECT * FROM json_populate_recordset(NULL::stages, $2::json) WHERE EXISTS (SELECT 1 FROM gate)
                 ON CONFLICT (id) DO UPDATE SET
                   seq = EXCLUDED.seq, status = EXCLUDED.status, name = EXCLUDED.name, initial_context = EXCLUDED.initial_context,
                   context = EXCLUDED.context, outputs = EXCLUDED.outputs, requisite_stage_ref_ids = EXCLUDED.requisite_stage_ref_ids,
                   start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time, paused_ms = EXCLUDED.paused_ms,
                   error = EXCLUDED.error, failure_handled = EXCLUDED.failure_handled, last_modified = EXCLUDED.last_modified
                 RETURNING 1),
-         ut AS (INSERT INTO tasks SELECT * FROM json_populate_recordset(NULL::tasks, $3::json)
+         ut AS (INSERT INTO tasks SELECT * FROM json_populate_recordset(NULL::tasks, $3::json) WHERE EXISTS (SELECT 1 FROM gate)
                 ON CONFLICT (id) DO UPDATE SET
                   status = EXCLUDED.status, start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time,
                   attempts = EXCLUDED.attempts, paused_ms = EXCLUDED.paused_ms, last_error = EXCLUDED.last_error
                 RETURNING 1),
-         ob AS (INSERT INTO outbox SELECT * FROM json_populate_recordset(NULL::outbox, $6::json)
+         ob AS (INSERT INTO outbox SELECT * FROM json_populate_recordset(NULL::outbox, $6::json) WHERE EXISTS (SELECT 1 FROM gate)
                 ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO UPDATE
                   SET deliver_at = LEAST(outbox.deliver_at, EXCLUDED.deliver_at), woken = true
                 RETURNING id, execution_id, type, queue, payload, deliver_at, dedupe_key, (xmax = 0) AS inserted),
          bp AS (SELECT b AS id FROM gennaker_buffered_pipelines($10::text[]) b),
          ow AS (INSERT INTO outbox SELECT * FROM json_populate_recordset(NULL::outbox, $11::json) w
-                WHERE w.payload->>'pipelineConfigId' IN (SELECT id FROM bp)
+                WHERE EXISTS (SELECT 1 FROM gate) AND w.payload->>'pipelineConfigId' IN (SELECT id FROM bp)
                 ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO UPDATE
                   SET deliver_at = LEAST(outbox.deliver_at, EXCLUDED.deliver_at), woken = true
                 RETURNING id, execution_id, type, queue, payload, deliver_at, dedupe_key, (xmax = 0) AS inserted),
@@ -232,10 +254,10 @@ export class ExecutionRepository {
                   version = x.version + 1, status = r.status, start_time = r.start_time, end_time = r.end_time, canceled = r.canceled,
                   canceled_by = r.canceled_by, cancellation_reason = r.cancellation_reason, paused = r.paused,
                   trigger = r.trigger, spec = r.spec, updated_at = now()
-                FROM json_populate_recordset(NULL::executions, $1::json) r WHERE x.id = r.id AND x.id = ANY($9::text[])
+                FROM json_populate_recordset(NULL::executions, $1::json) r WHERE x.id = r.id AND x.id = ANY($9::text[]) AND EXISTS (SELECT 1 FROM gate)
                 RETURNING x.id, x.version)
        SELECT (SELECT json_agg(o) FROM (SELECT * FROM ob UNION ALL SELECT * FROM ow) o) AS stored, (SELECT json_agg(od) FROM od) AS dropped, (SELECT json_agg(ue) FROM ue) AS versions,
-              (SELECT count(*) FROM us) AS stages, (SELECT count(*) FROM ut) AS tasks, (SELECT count(*) FROM tk) AS taken`,
+              (SELECT count(*) FROM us) AS stages, (SELECT count(*) FROM ut) AS tasks, (SELECT count(*) FROM tk) AS taken, EXISTS (SELECT 1 FROM gate) AS applied`,
       [
         JSON.stringify(items.map((i) => executionRow(i.execution))),
         JSON.stringify(stages),
@@ -252,14 +274,20 @@ export class ExecutionRepository {
         // Locked in this order: two transactions never take two pipelines' locks the other way round.
         [...new Set(waitingStarts.map((w) => w.pipelineConfigId))].sort(),
         JSON.stringify(waitingStarts.map((w) => w.row)),
+        guard?.executionId ?? null,
+        guard?.version ?? null,
+        guard?.outboxId ?? null,
+        guard?.woken ?? null,
       ],
     );
     const r = result[0] ?? {};
+    if (r['applied'] !== true) return { stored: [], dropped: [], applied: false };
     const versions = new Map(((r['versions'] as Row[] | null) ?? []).map((v) => [String(v['id']), Number(v['version'])]));
     for (const item of items) this.versions.set(item.execution, versions.get(item.execution.id) ?? 0);
     return {
       stored: (r['stored'] as Row[] | null) ?? [],
       dropped: ((r['dropped'] as Row[] | null) ?? []).map((d) => ({ id: String(d['id']), queue: String(d['queue']) })),
+      applied: true,
     };
   }
 

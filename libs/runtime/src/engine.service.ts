@@ -192,6 +192,10 @@ export class EngineService {
     options: ApplyOptions,
     fn: (ctx: ApplyContext) => T | Promise<T>,
   ): Promise<ApplyResult<T> | null> {
+    if (options.outboxId && !options.preloaded) {
+      const done = await this.applyWithoutLock(executionId, options.outboxId, options, fn);
+      if (done !== 'retry') return done;
+    }
     const committed = await this.ds.transaction(async (m) => {
       let version: number;
       let woken = false;
@@ -233,6 +237,38 @@ export class EngineService {
     if (!committed) return null;
     await this.afterCommit(committed.stored, committed.events, [committed], committed.dropped);
     return { value: committed.value, execution: committed.execution };
+  }
+
+  /**
+   * A message's step in two round trips instead of four (BEGIN, lock and read, store, COMMIT):
+   * read the execution and the message (no lock), compute the step, and store it with one
+   * statement that first locks the execution and checks that nothing changed since the read (its
+   * version, the message still pending as read), writing nothing otherwise. 'retry' when the
+   * check failed or the step needs the lock from the start (a limited pipeline's concurrency
+   * check): apply then does it under the lock. `fn` must be pure (it may run twice).
+   */
+  private async applyWithoutLock<T>(
+    executionId: string,
+    outboxId: string,
+    options: ApplyOptions,
+    fn: (ctx: ApplyContext) => T | Promise<T>,
+  ): Promise<ApplyResult<T> | null | 'retry'> {
+    const loaded = await this.executions.loadWithPending(executionId, outboxId);
+    // Gone (or not visible yet): decided under the lock, which also drops the message.
+    if (!loaded) return 'retry';
+    if (!loaded.pending) return null;
+    const execution = loaded.execution;
+    if (needsConcurrencyCheck(execution)) return 'retry';
+    const guard = { executionId, version: this.executions.versionOf(execution) ?? -1, outboxId, woken: loaded.woken };
+    const step = await this.step(this.ds.manager, execution, { woken: loaded.woken, actor: options.actor }, fn);
+    const rows = step.messages.filter((o) => !isWaitingStart(o)).map((o) => this.toOutbox(o, execution.id));
+    const unchanged = rows.length === 0 && !step.dropPending && this.executions.unchanged(step.before, execution);
+    const items = unchanged ? [] : [{ before: step.before, execution, outboxRows: outboxRows(rows, true), dropPending: step.dropPending }];
+    const result = await this.executions.commitMany(this.ds.manager, items, [], this.waitingStarts([step]), guard);
+    if (!result.applied) return 'retry';
+    const stored = result.stored.map(toStoredMessage);
+    await this.afterCommit(stored, step.events, [{ execution, events: step.events }], result.dropped);
+    return { value: step.value, execution };
   }
 
   /**
