@@ -15,6 +15,10 @@ export class BufferedPipelinesFunction1764200000000 implements MigrationInterfac
       CREATE OR REPLACE FUNCTION gennaker_buffered_pipelines(ids text[]) RETURNS SETOF text
       LANGUAGE plpgsql VOLATILE AS $$
       BEGIN
+        -- Called by every step's statement: most have no ended run to check.
+        IF cardinality(ids) IS NULL OR cardinality(ids) = 0 THEN
+          RETURN;
+        END IF;
         PERFORM pg_advisory_xact_lock(hashtext('pipeline:' || c)) FROM unnest(ids) WITH ORDINALITY AS u(c, n) ORDER BY n;
         RETURN QUERY SELECT DISTINCT e.pipeline_config_id FROM executions e WHERE e.pipeline_config_id = ANY(ids) AND e.status = 'BUFFERED';
       END
