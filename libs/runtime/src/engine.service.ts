@@ -227,11 +227,11 @@ export class EngineService {
           : await this.executions.load(executionId, { manager: m }));
       if (!execution) return null;
       const step = await this.step(m, execution, { woken, actor: options.actor }, fn);
-      const rows = step.messages.filter((o) => !isWaitingStart(o)).map((o) => this.toOutbox(o, execution.id));
-      if (rows.length === 0 && !step.dropPending && this.executions.unchanged(step.before, execution)) {
+      const item = this.commitItem(step);
+      if (!item) {
         return { value: step.value, execution, stored: [] as StoredOutboxMessage[], events: step.events, dropped: [] as Array<{ id: string; queue: string }> };
       }
-      const result = await this.executions.commit(m, step.before, execution, { rows: outboxRows(rows, true), dropPending: step.dropPending }, this.waitingStarts([step]));
+      const result = await this.executions.commitMany(m, [item], [], this.waitingStarts([step]));
       return { value: step.value, execution, stored: result.stored.map(toStoredMessage), events: step.events, dropped: result.dropped };
     });
     if (!committed) return null;
@@ -261,10 +261,9 @@ export class EngineService {
     if (needsConcurrencyCheck(execution)) return 'retry';
     const guard = { executionId, version: this.executions.versionOf(execution) ?? -1, outboxId, woken: loaded.woken };
     const step = await this.step(this.ds.manager, execution, { woken: loaded.woken, actor: options.actor }, fn);
-    const rows = step.messages.filter((o) => !isWaitingStart(o)).map((o) => this.toOutbox(o, execution.id));
-    const unchanged = rows.length === 0 && !step.dropPending && this.executions.unchanged(step.before, execution);
-    const items = unchanged ? [] : [{ before: step.before, execution, outboxRows: outboxRows(rows, true), dropPending: step.dropPending }];
-    const result = await this.executions.commitMany(this.ds.manager, items, [], this.waitingStarts([step]), guard);
+    const item = this.commitItem(step);
+    // Nothing to store still takes the message (the guard deletes it).
+    const result = await this.executions.commitMany(this.ds.manager, item ? [item] : [], [], this.waitingStarts([step]), guard);
     if (!result.applied) return 'retry';
     const stored = result.stored.map(toStoredMessage);
     await this.afterCommit(stored, step.events, [{ execution, events: step.events }], result.dropped);
@@ -404,11 +403,7 @@ export class EngineService {
         steps.push(await this.step(m, l.execution, { woken: l.pending.get(g.outboxId)?.woken === true }, ({ transition }) => handle(transition, g.message)));
       }
     }
-    const changed = steps.flatMap((s) => {
-      const rows = s.messages.filter((o) => !isWaitingStart(o)).map((o) => this.toOutbox(o, s.execution.id));
-      if (rows.length === 0 && !s.dropPending && this.executions.unchanged(s.before, s.execution)) return [];
-      return [{ before: s.before, execution: s.execution, outboxRows: outboxRows(rows, true), dropPending: s.dropPending }];
-    });
+    const changed = steps.flatMap((s) => this.commitItem(s) ?? []);
     const result = await this.executions.commitMany(m, changed, taken, this.waitingStarts(steps));
     return { steps, stored: result.stored.map(toStoredMessage), dropped: result.dropped, alone };
   }
@@ -548,6 +543,13 @@ export class EngineService {
       return this.send(m, out.map((message) => ({ message })));
     });
     await this.afterCommit(stored, []);
+  }
+
+  /** What a step stores (its changed rows and outgoing messages); null when it changed nothing and sends nothing. */
+  private commitItem(s: Step<unknown>): { before: ExecutionSnapshot; execution: Execution; outboxRows: OutboxRow[]; dropPending: boolean } | null {
+    const rows = s.messages.filter((o) => !isWaitingStart(o)).map((o) => this.toOutbox(o, s.execution.id));
+    if (rows.length === 0 && !s.dropPending && this.executions.unchanged(s.before, s.execution)) return null;
+    return { before: s.before, execution: s.execution, outboxRows: outboxRows(rows, true), dropPending: s.dropPending };
   }
 
   /**
